@@ -1,0 +1,34 @@
+# Two commands do everything on a fresh machine: `make run` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+node_modules/axe-core/axe.min.js:
+	npm install --no-audit --no-fund --silent axe-core@4
+
+run: $(STAMP)
+	$(BIN)/academy demo
+	$(BIN)/academy run --host 127.0.0.1 --port 5000
+
+test: $(STAMP) node_modules/axe-core/axe.min.js
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check academy tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules

@@ -1,0 +1,70 @@
+"""The academy: training, attendance, verifiable certificates and coverage for anti-trafficking coalitions."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create and configure an instance of the academy."""
+    instance_path = os.environ.get("ACADEMY_INSTANCE_PATH") or None
+    if test_config and test_config.get("INSTANCE_PATH"):
+        instance_path = test_config["INSTANCE_PATH"]
+    if instance_path:
+        instance_path = os.path.abspath(instance_path)
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from academy import config
+
+    config.load(app, test_config)
+    if app.config["SECRET_KEY"] == config.DEFAULT_SECRET and not (app.debug or app.testing):
+        raise RuntimeError(
+            "Refusing to start with the default SECRET_KEY: run `academy init` (it writes one into "
+            f"{app.instance_path}/config.py) or set SECRET_KEY."
+        )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from academy import cli, web
+
+    web.init_app(app)
+    for command in cli.cli.commands.values():  # `flask --app academy ...` and test runners see them too
+        app.cli.add_command(command)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from academy import database
+    from academy.courses import catalog
+    from academy.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    from academy.i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
+    catalog.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from academy.accounts.views import bp as accounts
+    from academy.certificates.api import bp as certificates_api
+    from academy.certificates.views import bp as certificates
+    from academy.courses.views import bp as courses
+    from academy.coverage.views import bp as coverage
+    from academy.main import bp as main
+    from academy.quizzes.views import bp as quizzes
+    from academy.sessions.views import bp as sessions
+
+    for blueprint in (main, accounts, courses, quizzes, certificates, certificates_api, sessions, coverage):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,85 @@
+"""Account forms. Choices for sector and community are filled by the view from live data."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from academy.curriculum.model import Sector
+
+PASSWORD_RULES = [DataRequired(), Length(min=10, max=200, message="Use at least 10 characters.")]
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for POST-only buttons."""
+
+    submit = SubmitField("Submit")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField("Keep me signed in on this device")
+    submit = SubmitField("Sign in")
+
+
+def sector_choices(sectors: dict[str, Sector]) -> list:
+    """Choices for 'your sector and role', grouped by sector; values are 'sector/subrole'."""
+    choices = [SelectChoice("", "Choose your sector and role")]
+    for sector in sectors.values():
+        if sector.shared:
+            continue
+        if sector.subroles:
+            choices += [SelectChoice(f"{sector.id}/{r.id}", r.label, optgroup=sector.label) for r in sector.subroles]
+        else:
+            choices.append(SelectChoice(f"{sector.id}/", sector.label))
+    return choices
+
+
+def split_sector(value: str) -> tuple[str | None, str | None]:
+    sector, _, subrole = (value or "").partition("/")
+    return sector or None, subrole or None
+
+
+class ProfileFields(FlaskForm):
+    name = StringField("Full name", validators=[DataRequired(), Length(max=200)],
+                       description="As it should appear on your certificates.")
+    sector = SelectField("Your sector and role", validators=[DataRequired(message="Choose your sector.")],
+                         description="Courses for your sector are shown first.")
+    organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
+    community = SelectField("Community", coerce=str, validators=[Optional()],
+                            description="The coalition you train with, if any.")
+
+    def set_choices(self, sectors: dict[str, Sector], communities) -> None:
+        self.sector.choices = sector_choices(sectors)
+        self.community.choices = [SelectChoice("", "Not listed / none")] + [
+            SelectChoice(str(c.id), c.name) for c in communities]
+
+
+class RegisterForm(ProfileFields):
+    email = EmailField("Email", validators=[DataRequired(), Email(message="Enter a valid email address."),
+                                            Length(max=254)])
+    password = PasswordField("Password", validators=PASSWORD_RULES)
+    confirm = PasswordField("Repeat password", validators=[DataRequired(), EqualTo("password",
+                                                            message="The passwords do not match.")])
+    submit = SubmitField("Create account")
+
+
+class ProfileForm(ProfileFields):
+    locale = SelectField("Language", choices=[SelectChoice("en", "English"), SelectChoice("es", "Español"),
+                                                  SelectChoice("fr", "Français")])
+    submit = SubmitField("Save")
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField("Send the link")
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=PASSWORD_RULES)
+    confirm = PasswordField("Repeat password", validators=[DataRequired(), EqualTo("password",
+                                                            message="The passwords do not match.")])
+    submit = SubmitField("Set password")

@@ -1,0 +1,99 @@
+"""People, their roles and communities, and personal API tokens."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from academy.database import UTCDateTime, utcnow
+from academy.extensions import db
+
+ROLES = ("trainee", "trainer", "coordinator", "auditor", "admin")
+
+community_coordinators = Table(
+    "community_coordinator",
+    db.metadata,
+    Column("community_id", ForeignKey("community.id", ondelete="CASCADE"), primary_key=True),
+    Column("user_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Community(db.Model):
+    """A coalition's town or region: coverage is reported per community."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    jurisdiction: Mapped[str] = mapped_column(String(16), default="us")  # us, ca, ca-bc: picks the hotlines shown
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    coordinators: Mapped[list[User]] = relationship(
+        secondary=community_coordinators, back_populates="coordinated_communities"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Community {self.slug}>"
+
+
+class User(UserMixin, db.Model):
+    """Someone with an account. Holds only what reports need: name, email, sector, community."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)  # None once the account is deleted
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default="trainee", index=True)
+    sector: Mapped[str | None] = mapped_column(String(64))
+    subrole: Mapped[str | None] = mapped_column(String(64))
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id", ondelete="SET NULL"), index=True)
+    locale: Mapped[str | None] = mapped_column(String(8))
+    credential_salt: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    community: Mapped[Community | None] = relationship(foreign_keys=[community_id])
+    coordinated_communities: Mapped[list[Community]] = relationship(
+        secondary=community_coordinators, back_populates="coordinators"
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+        self.password_changed_at = utcnow()
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses deleted accounts
+        return self.deleted_at is None
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+    @property
+    def display_name(self) -> str:
+        return self.name if self.deleted_at is None else "Deleted account"
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class ApiToken(db.Model):
+    """A personal token for scripts; only its SHA-256 is stored."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,136 @@
+"""Sign in, sign out, register, reset a password, edit the profile."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from academy.accounts import forms, service
+from academy.accounts.mail import send_mail
+from academy.accounts.models import Community
+from academy.courses.catalog import curriculum
+from academy.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+def is_safe_next(target: str | None) -> bool:
+    """Accept only a local path: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
+
+
+def _communities():
+    return db.session.scalars(select(Community).order_by(Community.name)).all()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 100 per hour", methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = forms.LoginForm()
+    if form.validate_on_submit():
+        user = service.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append("The email or password is not right.")
+        else:
+            login_user(user, remember=form.remember.data)
+            current_app.logger.info("user %s signed in", user.id)
+            target = request.args.get("next")
+            return redirect(target if is_safe_next(target) else url_for("main.home"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = forms.RegisterForm()
+    form.set_choices(curriculum().sectors, _communities())
+    if form.validate_on_submit():
+        sector, subrole = forms.split_sector(form.sector.data)
+        try:
+            user = service.create_user(
+                email=form.email.data, name=form.name.data, password=form.password.data, sector=sector,
+                subrole=subrole, organisation=form.organisation.data,
+                community_id=int(form.community.data) if form.community.data else None)
+        except service.AccountError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(f"Welcome, {user.name}. Your account is ready.", "success")
+            target = request.args.get("next")
+            return redirect(target if is_safe_next(target) else url_for("courses.catalogue"))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("5 per hour", methods=["POST"])
+def reset_request():
+    form = forms.ResetRequestForm()
+    if form.validate_on_submit():
+        user = service.find_by_email(form.email.data)
+        if user is not None and user.is_active:
+            token = service.make_reset_token(user, current_app.config["SECRET_KEY"])
+            link = current_app.config["ACADEMY_PUBLIC_URL"] + url_for("accounts.reset_password", token=token)
+            send_mail(user.email, "Set your academy password",
+                      f"Hello {user.name},\n\nUse this link within an hour to set your password:\n{link}\n\n"
+                      "If you did not ask for it, ignore this message.\n", user_id=user.id)
+        flash("If an account uses that address, a link to set a password is on its way.", "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_request.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def reset_password(token: str):
+    user = service.user_from_reset_token(token, current_app.config["SECRET_KEY"],
+                                         current_app.config["PASSWORD_RESET_MAX_AGE"])
+    if user is None:
+        flash("That link has expired or was already used. Ask for a new one.", "error")
+        return redirect(url_for("accounts.reset_request"))
+    form = forms.ResetPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        db.session.commit()
+        current_app.logger.info("user %s set a new password", user.id)
+        flash("Your password is set. Sign in with it now.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = forms.ProfileForm(obj=current_user)
+    form.set_choices(curriculum().sectors, _communities())
+    if request.method == "GET":
+        form.sector.data = f"{current_user.sector or ''}/{current_user.subrole or ''}"
+        form.community.data = str(current_user.community_id or "")
+        form.locale.data = current_user.locale or "en"
+    if form.validate_on_submit():
+        current_user.name = form.name.data.strip()
+        current_user.sector, current_user.subrole = forms.split_sector(form.sector.data)
+        current_user.organisation = (form.organisation.data or "").strip() or None
+        current_user.community_id = int(form.community.data) if form.community.data else None
+        current_user.locale = form.locale.data
+        db.session.commit()
+        flash("Your profile is saved.", "success")
+        return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", form=form)

@@ -1,0 +1,112 @@
+"""Signed documents the academy publishes: Open Badges credentials and the revocation status list."""
+
+from __future__ import annotations
+
+import os
+import threading
+from datetime import datetime
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from academy.certificates import credentials, keys, service, statuslist
+from academy.certificates.models import Certificate
+from academy.extensions import db
+
+STATUS_LIST_ID = 1  # one list of 131,072 entries; a second list would start at 2
+_KEYRING_CACHE: dict = {}
+_STATUS_CACHE: dict = {}
+_LOCK = threading.Lock()
+
+
+class NoCredential(LookupError):
+    """The certificate cannot be expressed as a credential (its holder deleted the account)."""
+
+
+def keyring(app: Flask) -> keys.Keyring:
+    """Return the instance keyring, reloaded when a key file appears (a rotation in any process)."""
+    folder = service.keys_dir(app)
+    listing = tuple(sorted(os.listdir(folder))) if folder.is_dir() else ()
+    if not listing:
+        keys.ensure_signing_key(folder)  # `academy init` normally did this; never fail a request for it
+        listing = tuple(sorted(os.listdir(folder)))
+    cache_key = (str(folder), listing)
+    ring = _KEYRING_CACHE.get(cache_key)
+    if ring is None:
+        ring = keys.load_keyring(folder)
+        with _LOCK:
+            _KEYRING_CACHE.clear()
+            _KEYRING_CACHE[cache_key] = ring
+    return ring
+
+
+def _created(moment: datetime, record: keys.KeyRecord) -> str:
+    """Return the proof time: deterministic, so repeated downloads are byte-identical per key."""
+    return credentials.format_datetime(max(moment, record.created))
+
+
+def achievement(certificate: Certificate) -> credentials.Achievement:
+    """Describe the course as the certificate recorded it (the curriculum may have moved on)."""
+    from academy.courses.catalog import curriculum
+
+    cur = curriculum()
+    course = cur.courses.get(certificate.course_slug)
+    sector = cur.sectors.get(certificate.sector)
+    how = "an in-person session" if certificate.earned_via == "in-person" else "self-paced study"
+    return credentials.Achievement(
+        slug=certificate.course_slug, title=certificate.course_title,
+        description=(course.summary if course else certificate.course_title),
+        criteria=f"Completed every lesson and the assessment of version {certificate.version} through {how} "
+                 f"({certificate.hours:g} hours).",
+        sector_label=sector.label if sector else certificate.sector, version=certificate.version)
+
+
+def credential(app: Flask, certificate: Certificate) -> dict:
+    """Return the certificate as a signed OpenBadgeCredential (eddsa-jcs-2022, issuer did:key)."""
+    user = certificate.user
+    if service.holder_deleted(certificate) or not user.email:
+        raise NoCredential("the holder deleted their account")
+    record = keyring(app).active
+    public_url = app.config["ACADEMY_PUBLIC_URL"]
+    unsigned = credentials.build_open_badge(
+        public_url=public_url, code=certificate.code, issuer_did=record.did,
+        issuer_name=app.config["ACADEMY_NAME"], achievement=achievement(certificate), email=user.email,
+        salt=user.credential_salt, holder_name=certificate.holder_name, include_name=certificate.include_name,
+        valid_from=certificate.issued_at, valid_until=certificate.expires_at,
+        status_entry=statuslist.status_entry(public_url, STATUS_LIST_ID, certificate.status_index))
+    return credentials.sign(unsigned, record.private_key, record.verification_method,
+                            _created(certificate.issued_at, record), as_array=True)
+
+
+def revocation_state() -> tuple[int, datetime | None]:
+    """Return how many certificates are revoked and when the last was: the status list's version."""
+    count, last = db.session.execute(
+        select(func.count(Certificate.id), func.max(Certificate.revoked_at))
+        .where(Certificate.revoked_at.is_not(None))).one()
+    return int(count), last
+
+
+def revoked_indexes() -> list[int]:
+    """Return the status list indexes of every revoked certificate."""
+    return list(db.session.scalars(select(Certificate.status_index).where(Certificate.revoked_at.is_not(None))))
+
+
+def status_list_credential(app: Flask, list_id: int = STATUS_LIST_ID) -> dict:
+    """Return the signed BitstringStatusListCredential, cached per process until the next revocation."""
+    record = keyring(app).active
+    count, last = revocation_state()
+    cache_key = (list_id, app.config["ACADEMY_PUBLIC_URL"], record.did, count, last)
+    cached = _STATUS_CACHE.get(cache_key)
+    if cached is not None:
+        return cached
+    bits = statuslist.StatusList()
+    for index in revoked_indexes():
+        bits.set(index, True)
+    valid_from = _created(last or record.created, record)
+    unsigned = statuslist.build_status_list_credential(
+        app.config["ACADEMY_PUBLIC_URL"], list_id, bits.encode(), record.did, valid_from)
+    signed = credentials.sign(unsigned, record.private_key, record.verification_method, valid_from)
+    with _LOCK:
+        _STATUS_CACHE.clear()
+        _STATUS_CACHE[cache_key] = signed
+    return signed

@@ -1,0 +1,232 @@
+"""Certificate rules: issue, renew, revoke, look up, audit. Services add and flush; callers commit."""
+
+from __future__ import annotations
+
+import calendar
+import hmac
+import logging
+import unicodedata
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import select
+
+from academy.certificates import codes, keys, statuslist
+from academy.accounts.models import User
+from academy.certificates.models import AuditEvent, Certificate, status_of
+from academy.database import utcnow
+from academy.extensions import db
+
+log = logging.getLogger(__name__)
+
+VIA = ("self-paced", "in-person")
+KEYS_FOLDER = "keys"
+
+
+class CertificateError(ValueError):
+    """A rule about certificates was broken; the message is fit to show."""
+
+
+# --- keys -------------------------------------------------------------------------------------------------
+
+
+def keys_dir(app: Flask) -> Path:
+    """Return the folder holding the instance's signing keys."""
+    return Path(app.instance_path) / KEYS_FOLDER
+
+
+def init_keys(app: Flask) -> list[str]:
+    """Make sure an Ed25519 signing key exists in <instance>/keys; return a line saying which."""
+    folder = keys_dir(app)
+    created = keys.ensure_signing_key(folder)
+    did = keys.load_keyring(folder).active.did
+    return [f"signing key {'created' if created else 'present'}: {did} in {folder}"]
+
+
+# --- dates and names ----------------------------------------------------------------------------------------
+
+
+def add_months(moment: datetime, months: int) -> datetime:
+    """Add calendar months, keeping the day when it exists (31 Jan + 1 month = 28/29 Feb)."""
+    total = moment.month - 1 + months
+    year, month = moment.year + total // 12, total % 12 + 1
+    day = min(moment.day, calendar.monthrange(year, month)[1])
+    return moment.replace(year=year, month=month, day=day)
+
+
+def initials(name: str | None) -> str:
+    """Mask a name as its initials, 'Priya Patel' -> 'P. P.'."""
+    words = [word for word in (name or "").replace("-", " ").split() if word[:1].isalpha()]
+    return " ".join(f"{word[0].upper()}." for word in words)
+
+
+def fold_name(name: str) -> str:
+    """Fold a name for comparison: no case, accents, spaces or punctuation."""
+    decomposed = unicodedata.normalize("NFKD", name or "").casefold()
+    return "".join(char for char in decomposed if char.isalnum())
+
+
+def name_matches(certificate: Certificate, typed: str) -> bool:
+    """Tell whether a typed name is the holder's name as printed (case, accents and spaces ignored)."""
+    expected, given = fold_name(certificate.holder_name), fold_name(typed)
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(expected.encode(), given.encode())
+
+
+# --- audit --------------------------------------------------------------------------------------------------
+
+
+def audit(action: str, certificate: Certificate | None, actor=None, now: datetime | None = None, *,
+          subject_id: str | None = None, **detail) -> AuditEvent:
+    """Append one event to the audit log (ids and codes only, never names, emails or addresses)."""
+    if certificate is not None:
+        subject_id = codes.group(certificate.code)
+    event = AuditEvent(at=now or utcnow(), actor_id=getattr(actor, "id", None), action=action,
+                       subject_type="certificate", subject_id=subject_id or "-", detail=detail)
+    db.session.add(event)
+    return event
+
+
+# --- issue --------------------------------------------------------------------------------------------------
+
+
+def _used_indexes() -> set[int]:
+    return set(db.session.scalars(select(Certificate.status_index)))
+
+
+def _fresh_code() -> str:
+    """Return a canonical code not yet in the register (a clash of 80 random bits is only theory)."""
+    while True:
+        key = codes.canonical(codes.new_code())
+        if db.session.scalar(select(Certificate.id).where(Certificate.code == key)) is None:
+            return key
+
+
+def _previous(user, slug: str) -> list[Certificate]:
+    """Return the user's certificates for a course that a new one replaces (valid or expired)."""
+    return list(db.session.scalars(select(Certificate).where(
+        Certificate.user_id == user.id, Certificate.course_slug == slug,
+        Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))))
+
+
+def issue_certificate(user, course, *, via: str, session=None, now: datetime | None = None) -> Certificate:
+    """Issue a certificate for a completed course; a retake supersedes (renews) the previous one."""
+    if via not in VIA:
+        raise CertificateError(f"unknown way of earning {via!r}; use one of {', '.join(VIA)}")
+    now = now or utcnow()
+    previous = _previous(user, course.slug)
+    certificate = Certificate(
+        code=_fresh_code(), user_id=user.id, holder_name=user.name, course_slug=course.slug,
+        course_title=course.title, sector=course.sector,
+        subrole=user.subrole if user.sector == course.sector else None, community_id=user.community_id,
+        version=course.version, hours=course.hours, earned_via=via,
+        session_id=getattr(session, "id", session), issued_at=now,
+        expires_at=add_months(now, course.validity_months) if course.validity_months else None,
+        status_index=statuslist.random_free_index(_used_indexes()))
+    db.session.add(certificate)
+    db.session.flush()
+    audit("certificate.issued", certificate, user, now, course=course.slug, version=course.version, via=via)
+    for old in previous:
+        old.superseded_by_id = certificate.id
+        audit("certificate.renewed", old, user, now, superseded_by=codes.group(certificate.code))
+    log.info("certificate %s issued to user %s for %s", certificate.id, user.id, course.slug)
+    return certificate
+
+
+# --- revoke -------------------------------------------------------------------------------------------------
+
+
+def revoke_certificate(certificate: Certificate, actor, reason: str, now: datetime | None = None) -> None:
+    """Revoke a certificate with a private reason; the status list follows from the database."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificateError("Give a reason for the revocation.")
+    if certificate.revoked_at is not None:
+        raise CertificateError("This certificate is already revoked.")
+    now = now or utcnow()
+    certificate.revoked_at, certificate.revoked_by_id = now, actor.id
+    certificate.revoke_reason = reason[:500]
+    audit("certificate.revoked", certificate, actor, now)
+    db.session.flush()
+    log.info("certificate %s revoked by %s", certificate.id, actor.id)
+
+
+def set_include_name(certificate: Certificate, include: bool) -> None:
+    """Record the holder's choice to have their name in the signed credential."""
+    certificate.include_name = bool(include)
+    db.session.flush()
+
+
+# --- look-up ------------------------------------------------------------------------------------------------
+
+
+def find(text: str | None) -> Certificate | None:
+    """Find a certificate by a typed code, forgiving case, separators and look-alikes."""
+    key = codes.canonical(text or "")
+    if key is None:
+        return None
+    return db.session.scalar(select(Certificate).where(Certificate.code == key))
+
+
+def record_verification(certificate: Certificate, channel: str, now: datetime | None = None) -> None:
+    """Log that someone checked a certificate (no IP, no personal data)."""
+    audit("certificate.verified", certificate, None, now, channel=channel)
+
+
+def holder_deleted(certificate: Certificate) -> bool:
+    """Tell whether the holder has deleted their account."""
+    user = certificate.user
+    return not certificate.holder_name or user is None or user.deleted_at is not None
+
+
+def masked_holder(certificate: Certificate) -> str:
+    """Return the holder as initials, or 'deleted account'."""
+    return "deleted account" if holder_deleted(certificate) else initials(certificate.holder_name)
+
+
+def certificates_of(user) -> Sequence[Certificate]:
+    """Return a user's certificates, newest first."""
+    return db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)
+                              .order_by(Certificate.issued_at.desc(), Certificate.id.desc())).all()
+
+
+# --- column-only look-ups for the API (one query, whatever the number of codes) ------------------------------
+
+SUMMARY_COLUMNS = (Certificate.code, Certificate.revoked_at, Certificate.superseded_by_id, Certificate.expires_at,
+                   Certificate.issued_at, Certificate.course_slug, Certificate.course_title, Certificate.sector,
+                   Certificate.version, Certificate.holder_name, Certificate.user_id, User.deleted_at)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
+
+
+def _summary(row, now: datetime) -> dict:
+    """Return the public JSON view of one certificate row."""
+    deleted = not row.holder_name or row.user_id is None or row.deleted_at is not None
+    return {
+        "code": codes.group(row.code),
+        "status": status_of(row.revoked_at, row.superseded_by_id, row.expires_at, now),
+        "course": {"slug": row.course_slug, "title": row.course_title, "sector": row.sector,
+                   "version": row.version},
+        "issued_at": _iso(row.issued_at),
+        "expires_at": _iso(row.expires_at),
+        "holder": "deleted account" if deleted else initials(row.holder_name),
+    }
+
+
+def summaries(typed: Sequence[str], now: datetime | None = None) -> list[dict]:
+    """Return one public result per typed code, in order; unknown ones as status not_found. One query."""
+    now = now or utcnow()
+    wanted = [codes.canonical(text) for text in typed]
+    keys_ = sorted({key for key in wanted if key is not None})
+    rows = {}
+    if keys_:
+        query = (select(*SUMMARY_COLUMNS).outerjoin(User, User.id == Certificate.user_id)
+                 .where(Certificate.code.in_(keys_)))
+        rows = {row.code: row for row in db.session.execute(query)}
+    return [_summary(rows[key], now) if key in rows else {"code": text, "status": "not_found"}
+            for text, key in zip(typed, wanted, strict=True)]

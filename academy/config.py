@@ -1,0 +1,64 @@
+"""Configuration: defaults here, then instance/config.py, then the environment (flaskr's order)."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULT_SECRET = "dev-only-not-secret"
+
+ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "ACADEMY_PUBLIC_URL", "ACADEMY_CURRICULA", "RATELIMIT_STORAGE_URI")
+
+
+class Defaults:
+    SECRET_KEY = DEFAULT_SECRET
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    ACADEMY_PUBLIC_URL = "http://127.0.0.1:5000"
+    ACADEMY_NAME = "The Academy"
+    ACADEMY_CURRICULA = str(Path(__file__).resolve().parent.parent / "curricula")
+    ACADEMY_MAIL_OUTBOX = True  # development: mail is written to instance/outbox
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 587
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "academy@localhost"
+    PASSWORD_RESET_MAX_AGE = 3600
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session, so a slow form never fails
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    BABEL_DEFAULT_LOCALE = "en"
+    LANGUAGES = ("en", "es", "fr")
+
+
+def sqlite_url(instance_path: str) -> str:
+    """Return the default database URL: SQLite in the instance folder."""
+    return "sqlite:///" + os.path.join(instance_path, "academy.sqlite3")
+
+
+def load(app, overrides: dict | None = None) -> None:
+    """Fill app.config from defaults, instance/config.py, the environment, then test overrides."""
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    for key in ENV_KEYS:
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+    if overrides:
+        app.config.update(overrides)
+    url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL")
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_db_url(url or sqlite_url(app.instance_path))
+    app.config["ACADEMY_PUBLIC_URL"] = app.config["ACADEMY_PUBLIC_URL"].rstrip("/")
+
+
+def normalise_db_url(url: str) -> str:
+    """Use psycopg 3 for plain postgres URLs (Heroku-style `postgres://` included)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,184 @@
+"""Self-paced learning rules: enrolment, progress, completion. Services flush; callers commit."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from academy.courses.catalog import curriculum
+from academy.courses.models import CourseCompletion, CourseVersion, Enrolment, LessonProgress
+from academy.courses.progress import CourseProgress, load_progress
+from academy.curriculum.model import Course, Lesson
+from academy.database import utcnow
+from academy.extensions import db
+
+log = logging.getLogger(__name__)
+
+__all__ = ["CourseProgress", "PrerequisitesUnmet", "check_completion", "enrol", "learning_summary",
+           "load_progress", "mark_lesson_complete", "missing_prerequisites", "record_visit", "sync_catalog"]
+
+
+class PrerequisitesUnmet(Exception):
+    """The course needs other courses completed first."""
+
+    def __init__(self, missing: list[Course]):
+        self.missing = missing
+        super().__init__("complete first: " + ", ".join(c.slug for c in missing))
+
+
+def sync_catalog() -> int:
+    """Record every loaded course version in the database; return how many courses are loaded."""
+    cur = curriculum()
+    known = {(slug, version) for slug, version in db.session.execute(select(CourseVersion.slug, CourseVersion.version))}
+    for course in cur.courses.values():
+        if (course.slug, course.version) not in known:
+            db.session.add(CourseVersion(slug=course.slug, version=course.version, title=course.title,
+                                         sector=course.sector))
+            log.info("course %s version %s recorded", course.slug, course.version)
+    db.session.commit()
+    return len(cur.courses)
+
+
+def missing_prerequisites(user, course: Course) -> list[Course]:
+    """Return the prerequisite courses the user has not completed, in the course's order."""
+    if not course.prerequisites:
+        return []
+    done = set(db.session.scalars(select(CourseCompletion.course_slug).where(
+        CourseCompletion.user_id == user.id, CourseCompletion.course_slug.in_(course.prerequisites))))
+    courses = curriculum().courses
+    return [courses[slug] for slug in course.prerequisites if slug not in done and slug in courses]
+
+
+def get_enrolment(user, course_slug: str) -> Enrolment | None:
+    return db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id,
+                                                     Enrolment.course_slug == course_slug))
+
+
+def enrol(user, course: Course, *, now: datetime | None = None) -> Enrolment:
+    """Enrol the user (idempotent); raise PrerequisitesUnmet when other courses must come first."""
+    enrolment = get_enrolment(user, course.slug)
+    if enrolment is not None:
+        return enrolment
+    missing = missing_prerequisites(user, course)
+    if missing:
+        raise PrerequisitesUnmet(missing)
+    enrolment = Enrolment(user_id=user.id, course_slug=course.slug, version=course.version,
+                          enrolled_at=now or utcnow())
+    if not _insert(enrolment):  # a parallel request enrolled first
+        return get_enrolment(user, course.slug)
+    log.info("user %s enrolled in %s", user.id, course.slug)
+    return enrolment
+
+
+def _insert(row) -> bool:
+    """Add a row guarded by a unique constraint; return False if it already existed."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        return False
+    return True
+
+
+def record_visit(enrolment: Enrolment, course: Course, lesson: Lesson, *, now: datetime | None = None) -> None:
+    """Remember the lesson for "continue where you left off"; write only when it changed."""
+    if enrolment.last_lesson_slug != lesson.slug or enrolment.version != course.version:
+        enrolment.last_lesson_slug = lesson.slug
+        enrolment.version = course.version
+        enrolment.last_seen_at = now or utcnow()
+
+
+def mark_lesson_complete(user, course: Course, lesson: Lesson, *, now: datetime | None = None) -> bool:
+    """Record the lesson as complete (keyed by slug, so it survives new versions); return True if new."""
+    exists = db.session.scalar(select(LessonProgress.id).where(
+        LessonProgress.user_id == user.id, LessonProgress.course_slug == course.slug,
+        LessonProgress.lesson_slug == lesson.slug))
+    if exists is not None:
+        return False
+    row = LessonProgress(user_id=user.id, course_slug=course.slug, lesson_slug=lesson.slug,
+                         version=course.version, completed_at=now or utcnow())
+    return _insert(row)
+
+
+def check_completion(user, course: Course, *, attended: bool = False, via: str = "self-paced",
+                     now: datetime | None = None) -> CourseCompletion | None:
+    """Record a completion and issue the certificate when the course's rule is newly met; else None."""
+    now = now or utcnow()
+    progress = load_progress(user, [course], now=now)[course.slug]
+    if progress.complete or not _rule_met(user, course, progress, attended):
+        return None
+    completion = CourseCompletion(user_id=user.id, course_slug=course.slug, version=course.version, via=via,
+                                  completed_at=now)
+    db.session.add(completion)
+    db.session.flush()
+    from academy.certificates.service import issue_certificate
+
+    issue_certificate(user, course, via=via, now=now)
+    log.info("user %s completed %s version %s via %s", user.id, course.slug, course.version, via)
+    return completion
+
+
+def _rule_met(user, course: Course, progress: CourseProgress, attended: bool) -> bool:
+    for part in course.completion:
+        if part == "lessons" and not progress.lessons_done:
+            return False
+        if part == "quiz" and course.quiz is not None and not progress.quiz_passed:
+            return False
+        if part == "attendance" and not (attended or _attended_closed_session(user, course, progress.since)):
+            return False
+    return True
+
+
+def _attended_closed_session(user, course: Course, since: datetime | None) -> bool:
+    from academy.sessions.models import Attendance, TrainingSession
+
+    query = select(Attendance.id).join(TrainingSession).where(
+        Attendance.user_id == user.id, TrainingSession.course_slug == course.slug,
+        TrainingSession.status == "closed")
+    if since is not None:
+        query = query.where(TrainingSession.closed_at > since)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def learning_overview(user, *, now: datetime | None = None) -> tuple[list[CourseProgress], list[CourseProgress]]:
+    """Return (in progress, completed) for the courses the user has started, most recent first."""
+    courses = list(curriculum().courses.values())
+    progress = [p for p in load_progress(user, courses, now=now).values() if p.started]
+    progress.sort(key=lambda p: p.last_activity or p.course_order, reverse=True)
+    return [p for p in progress if not p.complete], [p for p in progress if p.complete]
+
+
+def next_step(progress: CourseProgress) -> tuple[str, str]:
+    """Return the URL and label of the user's next step in a course."""
+    course, kind = progress.course, progress.next_step
+    if kind == "lesson":
+        lesson = progress.next_lesson
+        label = "Continue" if progress.done or progress.last_lesson else "Start the first lesson"
+        return url_for("courses.lesson", slug=course.slug, lesson=lesson.slug), f"{label}: {lesson.title}"
+    if kind == "quiz":
+        return url_for("quizzes.start", slug=course.slug), "Take the quiz"
+    return url_for("courses.course", slug=course.slug), "See the course"
+
+
+def learning_summary(user) -> dict:
+    """What the home page shows under 'Continue learning'."""
+    current, _completed = learning_overview(user)
+    items = []
+    for progress in current:
+        next_url, next_label = next_step(progress)
+        items.append({"course": progress.course, "done": progress.done, "total": progress.total,
+                      "percent": progress.percent, "next_url": next_url, "next_label": next_label})
+    return {"current": items}
+
+
+def progress_for(user, courses: Iterable[Course]) -> dict[str, CourseProgress]:
+    """Progress for each course; anonymous visitors get empty progress without touching the database."""
+    courses = list(courses)
+    if user is None or not getattr(user, "is_authenticated", False):
+        return {c.slug: CourseProgress(c) for c in courses}
+    return load_progress(user, courses)

@@ -1,0 +1,32 @@
+"""The home page for each role, and the health check."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template
+from flask_login import current_user
+from sqlalchemy import text
+
+from academy.extensions import db
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    """Answer ok once the database has answered too."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any driver error means unhealthy, and the body must still be JSON
+        db.session.rollback()
+        return jsonify(status="error", error="database unavailable"), 503
+    return jsonify(status="ok")
+
+
+@bp.get("/")
+def home():
+    """Show the visitor's next step: continue learning, next session, coverage or verification."""
+    from academy import home
+
+    if not current_user.is_authenticated:
+        return render_template("home_public.html", **home.public_context())
+    return render_template("home.html", **home.user_context(current_user))

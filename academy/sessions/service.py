@@ -1,0 +1,230 @@
+"""Session rules: scheduling, checking in, fixing the roster by hand. Services add and flush; callers commit."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from academy.accounts.models import User
+from academy.certificates.models import AuditEvent
+from academy.database import utcnow
+from academy.extensions import db
+from academy.sessions import codes
+from academy.sessions.models import Attendance, TrainingSession, session_trainers
+
+log = logging.getLogger(__name__)
+
+EARLY = timedelta(minutes=30)  # check-in opens this long before the start
+METHODS = ("qr", "code", "manual", "paper")
+
+
+class SessionError(ValueError):
+    """A rule about sessions was broken; the message is fit to show."""
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    """The outcome of one check-in: the attendance, and whether this call created it."""
+
+    attendance: Attendance
+    created: bool
+
+
+def audit(action: str, session: TrainingSession, actor, now: datetime | None = None, **detail) -> AuditEvent:
+    """Append a session event to the audit log."""
+    event = AuditEvent(at=now or utcnow(), actor_id=getattr(actor, "id", None), action=action,
+                       subject_type="training_session", subject_id=str(session.id), detail=detail)
+    db.session.add(event)
+    return event
+
+
+# --- scheduling ---------------------------------------------------------------------------------------------
+
+
+def save_session(session: TrainingSession | None, actor, *, course_slug: str, title: str, starts_at: datetime,
+                 ends_at: datetime, place: str, community_id: int | None, capacity: int | None,
+                 require_quiz: bool, trainers: list[User]) -> TrainingSession:
+    """Create a session (session=None) or update one; the actor, if a trainer, stays among the trainers."""
+    if ends_at <= starts_at:
+        raise SessionError("The session must end after it starts.")
+    if session is not None and session.is_frozen:
+        raise SessionError(f"This session is {session.status}; it can no longer be edited.")
+    creating = session is None
+    if creating:
+        session = TrainingSession(created_by_id=actor.id)
+        db.session.add(session)
+    session.course_slug, session.title, session.place = course_slug, title.strip(), place.strip()
+    session.starts_at, session.ends_at, session.community_id = starts_at, ends_at, community_id
+    session.capacity, session.require_quiz = capacity, require_quiz
+    people = list(dict.fromkeys(trainers))
+    if actor.role == "trainer" and actor not in people:
+        people.append(actor)
+    session.trainers = people
+    db.session.flush()
+    audit("session.scheduled" if creating else "session.edited", session, actor, course=course_slug)
+    log.info("session %s %s by %s", session.id, "scheduled" if creating else "edited", actor.id)
+    return session
+
+
+def cancel_session(session: TrainingSession, actor, reason: str, now: datetime | None = None) -> None:
+    """Cancel a session that has not been closed."""
+    if session.is_frozen:
+        raise SessionError(f"This session is already {session.status}.")
+    session.status = "cancelled"
+    audit("session.cancelled", session, actor, now, reason=reason.strip())
+    log.info("session %s cancelled by %s", session.id, actor.id)
+
+
+def manageable_query(user):
+    """Sessions a user may manage, as a select to order and filter."""
+    query = select(TrainingSession)
+    if user.role == "admin":
+        return query
+    trains = exists().where(session_trainers.c.session_id == TrainingSession.id,
+                            session_trainers.c.user_id == user.id)
+    if user.role == "coordinator":
+        ids = [c.id for c in user.coordinated_communities]
+        return query.where(or_(trains, TrainingSession.community_id.in_(ids)))
+    return query.where(trains)
+
+
+def sessions_for_manager(user, now: datetime | None = None) -> tuple[list, list]:
+    """Return (upcoming or running, past) sessions the user manages."""
+    now = now or utcnow()
+    query = manageable_query(user)
+    upcoming = db.session.scalars(query.where(TrainingSession.ends_at >= now)
+                                  .order_by(TrainingSession.starts_at)).all()
+    past = db.session.scalars(query.where(TrainingSession.ends_at < now)
+                              .order_by(TrainingSession.starts_at.desc()).limit(100)).all()
+    return list(upcoming), list(past)
+
+
+def next_sessions(user, now: datetime | None = None, limit: int = 3) -> list[TrainingSession]:
+    """The next sessions a trainer teaches, running ones first, for the home page."""
+    now = now or utcnow()
+    query = manageable_query(user).where(TrainingSession.ends_at >= now, TrainingSession.status == "scheduled")
+    return list(db.session.scalars(query.order_by(TrainingSession.starts_at).limit(limit)))
+
+
+# --- checking in --------------------------------------------------------------------------------------------
+
+
+def window_error(session: TrainingSession, now: datetime) -> str | None:
+    """Return why the session does not take check-ins now, or None if it does."""
+    if session.status == "cancelled":
+        return "This session was cancelled."
+    if session.status == "closed":
+        return "Attendance for this session is closed."
+    if now < session.starts_at - EARLY:
+        return "Check-in opens 30 minutes before the session starts."
+    if now > session.ends_at:
+        return "This session has ended, so check-in is closed. Ask the trainer to add you by hand."
+    return None
+
+
+def open_sessions(now: datetime | None = None) -> list[TrainingSession]:
+    """Sessions taking check-ins now (few at any moment)."""
+    now = now or utcnow()
+    return list(db.session.scalars(select(TrainingSession).where(
+        TrainingSession.status == "scheduled", TrainingSession.starts_at <= now + EARLY,
+        TrainingSession.ends_at >= now).order_by(TrainingSession.id)))
+
+
+def find_by_short_code(code: str, now: datetime | None = None) -> TrainingSession | None:
+    """Find the open session whose current (or previous) short code this is."""
+    now = now or utcnow()
+    if not codes.looks_like_short(code):
+        return None
+    for session in open_sessions(now):
+        if codes.verify(session.secret, session.id, code, now.timestamp()):
+            return session
+    return None
+
+
+def attendee_count(session: TrainingSession) -> int:
+    return db.session.scalar(select(func.count(Attendance.id)).where(Attendance.session_id == session.id)) or 0
+
+
+def _insert(attendance: Attendance) -> bool:
+    """Insert in a savepoint; return False if the unique constraint says it is already there."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(attendance)
+    except IntegrityError:
+        return False
+    return True
+
+
+def check_in(session: TrainingSession, user: User, *, method: str, now: datetime | None = None,
+             marked_by=None, reason: str | None = None) -> CheckIn:
+    """Record that a person attended; the same person twice is one attendance (unique constraint)."""
+    if method not in METHODS:
+        raise SessionError(f"unknown check-in method {method!r}")
+    now = now or utcnow()
+    error = window_error(session, now) if method in ("qr", "code") else frozen_error(session)
+    if error:
+        raise SessionError(error)
+    over = session.capacity is not None and attendee_count(session) >= session.capacity
+    attendance = Attendance(session_id=session.id, user_id=user.id, method=method, checked_in_at=now,
+                            over_capacity=over, marked_by_id=getattr(marked_by, "id", None), reason=reason)
+    if not _insert(attendance):
+        existing = db.session.scalar(select(Attendance).where(Attendance.session_id == session.id,
+                                                              Attendance.user_id == user.id))
+        return CheckIn(existing, False)
+    if marked_by is not None:
+        audit("attendance.marked", session, marked_by, now, user_id=user.id, method=method, reason=reason)
+    log.info("user %s checked in to session %s by %s%s", user.id, session.id, method,
+             " (over capacity)" if over else "")
+    return CheckIn(attendance, True)
+
+
+def frozen_error(session: TrainingSession) -> str | None:
+    """Return why the roster cannot be edited, or None."""
+    if session.status == "closed":
+        return "This session is closed: its attendance is frozen."
+    if session.status == "cancelled":
+        return "This session was cancelled."
+    return None
+
+
+def add_walk_in(session: TrainingSession, name: str, actor, reason: str | None = None, *,
+                method: str = "manual", now: datetime | None = None) -> Attendance | None:
+    """Add someone without an account by name; None if that name is already on the roster as a walk-in."""
+    error = frozen_error(session)
+    if error:
+        raise SessionError(error)
+    name = " ".join(name.split())
+    if not name:
+        raise SessionError("Enter the person's name.")
+    taken = db.session.scalar(select(Attendance.id).where(
+        Attendance.session_id == session.id, func.lower(Attendance.walk_in_name) == name.lower()))
+    if taken is not None:
+        return None
+    now = now or utcnow()
+    over = session.capacity is not None and attendee_count(session) >= session.capacity
+    attendance = Attendance(session_id=session.id, walk_in_name=name, method=method, checked_in_at=now,
+                            over_capacity=over, marked_by_id=actor.id, reason=reason)
+    db.session.add(attendance)
+    db.session.flush()
+    audit("attendance.marked", session, actor, now, attendance_id=attendance.id, walk_in=name, method=method,
+          reason=reason)
+    return attendance
+
+
+def remove_attendance(attendance: Attendance, actor, reason: str, now: datetime | None = None) -> None:
+    """Unmark an attendee, keeping who did it and why in the audit log."""
+    session = attendance.session
+    error = frozen_error(session)
+    if error:
+        raise SessionError(error)
+    if not reason.strip():
+        raise SessionError("Say why this person is removed.")
+    audit("attendance.removed", session, actor, now, attendance_id=attendance.id, user_id=attendance.user_id,
+          walk_in=attendance.walk_in_name, method=attendance.method, reason=reason.strip())
+    db.session.delete(attendance)
+    db.session.flush()
+    log.info("attendance %s removed from session %s by %s", attendance.id, session.id, actor.id)

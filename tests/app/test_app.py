@@ -1,0 +1,66 @@
+"""The app factory, configuration, database set-up and health check."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from academy import create_app
+from academy.extensions import db
+
+
+def test_healthz_touches_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_refuses_the_default_secret_outside_debug_and_testing(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError, match="default SECRET_KEY"):
+        create_app({"INSTANCE_PATH": str(tmp_path)})
+
+
+def test_config_order_defaults_then_instance_file_then_environment(tmp_path, monkeypatch):
+    (tmp_path / "config.py").write_text("SECRET_KEY = 'from-file'\nACADEMY_PUBLIC_URL = 'https://file.example/'\n")
+    monkeypatch.setenv("ACADEMY_PUBLIC_URL", "https://env.example/")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app({"INSTANCE_PATH": str(tmp_path)})
+    assert app.config["SECRET_KEY"] == "from-file"
+    assert app.config["ACADEMY_PUBLIC_URL"] == "https://env.example"
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/academy.sqlite3"
+
+
+def test_instance_path_from_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("ACADEMY_INSTANCE_PATH", str(tmp_path / "inst"))
+    app = create_app({"TESTING": True})
+    assert app.instance_path == str(tmp_path / "inst")
+
+
+def test_sqlite_runs_with_foreign_keys_and_wal(tmp_path):
+    app = create_app({"TESTING": True, "INSTANCE_PATH": str(tmp_path)})
+    with app.app_context():
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert db.session.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        db.engine.dispose()
+
+
+def test_security_headers(client):
+    response = client.get("/login")
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "We could not find that page" in response.get_data(as_text=True)
+
+
+def test_unknown_api_path_is_json(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert "error" in response.get_json()

@@ -1,0 +1,528 @@
+"""Keys, did:key, eddsa-jcs-2022 against the W3C vectors, Open Badges 3.0 credentials, file checks."""
+
+from __future__ import annotations
+
+import ast
+import copy
+import hashlib
+import json
+import os
+import stat
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft201909Validator
+
+from academy.certificates import credentials, keys
+from academy.certificates.codes import new_code
+from academy.certificates.credentials import (
+    Achievement,
+    build_open_badge,
+    canonicalize,
+    check_dates,
+    hash_data,
+    identity_hash,
+    sign,
+    verify,
+    verify_file,
+)
+from academy.certificates.statuslist import StatusList, build_status_list_credential, status_entry
+
+VC_DIR = Path(__file__).resolve().parents[3] / "shared" / "vc"
+JCS = VC_DIR / "eddsa-jcs-2022"
+URL = "https://academy.example"
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+CREATED = "2025-01-01T00:00:00Z"
+
+
+@pytest.fixture(scope="module")
+def vectors() -> Path:
+    """Locate the shared W3C / 1EdTech data beside the repository; never copied into it."""
+    if not VC_DIR.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the conformance data is missing from {VC_DIR}")
+        pytest.skip(f"the conformance data is not at {VC_DIR} (the 'shared/vc' folder beside the repo)")
+    return VC_DIR
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def key_pair(vectors) -> dict:
+    return read_json(vectors / "keyPair.json")
+
+
+@pytest.fixture(scope="module")
+def vector_key(key_pair):
+    return keys.private_key_from_multibase(key_pair["privateKeyMultibase"])
+
+
+@pytest.fixture(scope="module")
+def signed_vector(vectors) -> dict:
+    return read_json(JCS / "signedJCS.json")
+
+
+# --- keys and did:key ---
+
+
+def test_public_key_derived_from_the_seed_matches(key_pair, vector_key):
+    assert keys.public_multibase(vector_key.public_key()) == key_pair["publicKeyMultibase"]
+    assert keys.secret_multibase(vector_key) == key_pair["privateKeyMultibase"]
+
+
+def test_did_key_and_verification_method_resolve_offline(key_pair, vector_key, signed_vector):
+    multibase = key_pair["publicKeyMultibase"]
+    assert keys.did_key(vector_key.public_key()) == f"did:key:{multibase}"
+    method = keys.verification_method(vector_key.public_key())
+    assert method == signed_vector["proof"]["verificationMethod"] == f"did:key:{multibase}#{multibase}"
+    resolved = keys.resolve_verification_method(method)
+    assert keys.public_bytes(resolved) == keys.public_bytes(vector_key.public_key())
+    assert keys.public_multibase(keys.resolve_verification_method(f"did:key:{multibase}")) == multibase
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        "did:web:academy.example#key-1",
+        "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkOther",
+        "did:key:z3u2en7t5LR2WtQH5PfFqMqwVHBeXouLzo6haApm8XHqvjxq",  # a secret key is not a public key
+        "did:key:6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+        "did:key:z0OIl",
+        "did:key:zé",
+        None,
+    ],
+)
+def test_malformed_verification_methods_are_refused(method):
+    with pytest.raises(ValueError):
+        keys.resolve_verification_method(method)
+
+
+def test_keyring_creates_rotates_and_keeps_old_keys(tmp_path):
+    directory = tmp_path / "keys"
+    assert keys.load_keyring(directory).keys == ()
+    with pytest.raises(LookupError):
+        _ = keys.load_keyring(directory).active
+    assert keys.ensure_signing_key(directory, now=NOW) is True
+    assert keys.ensure_signing_key(directory) is False
+    first = keys.load_keyring(directory).active
+    second = keys.rotate(directory, now=NOW + timedelta(days=1))
+    ring = keys.load_keyring(directory)
+    assert len(ring.keys) == 2
+    assert ring.active.did == second.did != first.did
+    assert ring.find(first.verification_method).did == first.did
+    assert ring.dids == {first.did, second.did}
+    assert ring.find("did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2") is None
+
+
+def test_key_files_are_private_and_self_describing(tmp_path):
+    path = keys.save_key(keys.generate_key(NOW), tmp_path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    data = read_json(path)
+    assert set(data) >= {"id", "created", "publicKeyMultibase", "secretKeyMultibase"}
+    assert data["publicKeyMultibase"].startswith("z6Mk") and data["secretKeyMultibase"].startswith("z3u2")
+    assert data["created"].startswith("2025-06-01T12:00:00")
+    assert keys.load_key(path).did == "did:key:" + data["publicKeyMultibase"]
+
+
+def test_a_key_file_whose_public_key_does_not_match_is_refused(tmp_path):
+    path = keys.save_key(keys.generate_key(NOW), tmp_path)
+    data = read_json(path)
+    data["publicKeyMultibase"] = keys.public_multibase(keys.generate_key().public_key)
+    path.write_text(json.dumps(data))
+    with pytest.raises(ValueError, match="does not match"):
+        keys.load_keyring(tmp_path)
+
+
+# --- eddsa-jcs-2022, byte for byte against the W3C vectors ---
+
+
+def test_canonical_document_and_hash_match(vectors):
+    unsigned = read_json(vectors / "unsigned.json")
+    canonical = canonicalize(unsigned)
+    assert canonical == (JCS / "canonDocJCS.txt").read_bytes()
+    assert hashlib.sha256(canonical).hexdigest() == (JCS / "docHashJCS.txt").read_text()
+
+
+def test_canonical_proof_config_and_hashes_match(vectors):
+    unsigned = read_json(vectors / "unsigned.json")
+    config = read_json(JCS / "proofConfigJCS.json")
+    assert canonicalize(config) == (JCS / "proofCanonJCS.txt").read_bytes()
+    assert hashlib.sha256(canonicalize(config)).hexdigest() == (JCS / "proofHashJCS.txt").read_text()
+    assert hash_data(unsigned, config).hex() == (JCS / "combinedHashJCS.txt").read_text()
+    built = credentials.proof_config(
+        unsigned, config["verificationMethod"], config["created"], "assertionMethod"
+    )
+    assert built == config
+
+
+def test_signature_matches(vectors, vector_key):
+    unsigned = read_json(vectors / "unsigned.json")
+    signature = vector_key.sign(hash_data(unsigned, read_json(JCS / "proofConfigJCS.json")))
+    assert signature.hex() == (JCS / "sigHexJCS.txt").read_text()
+    assert keys.multibase_encode(signature) == (JCS / "sigBTC58JCS.txt").read_text()
+
+
+def test_sign_reproduces_the_signed_vector(vectors, vector_key, signed_vector):
+    unsigned = read_json(vectors / "unsigned.json")
+    options = read_json(JCS / "proofConfigJCS.json")
+    signed = sign(unsigned, vector_key, options["verificationMethod"], options["created"])
+    assert signed == signed_vector
+    assert canonicalize(signed) == canonicalize(signed_vector)
+    assert "proof" not in unsigned  # the input is left alone
+
+
+def test_the_signed_vector_verifies(signed_vector):
+    assert verify(signed_vector, check_issuer=False).ok
+
+
+def test_the_signed_vector_is_not_bound_to_its_https_issuer(signed_vector):
+    result = verify(signed_vector)
+    assert not result.ok and "is not the issuer" in result.reason
+
+
+OTHER_METHOD = keys.verification_method(keys.generate_key().public_key)
+TAMPERINGS = [
+    (("name",), "Forged Credential"),
+    (("id",), "urn:uuid:00000000-0000-0000-0000-000000000000"),
+    (("issuer",), "https://vc.example/issuers/9999"),
+    (("validFrom",), "2022-01-01T00:00:00Z"),
+    (("type", 1), "DoctoralCredential"),
+    (("@context", 1), "https://example.org/other/v1"),
+    (("credentialSubject", "alumniOf"), "The School of Forgery"),
+    (("credentialSubject", "id"), "did:example:mallory"),
+    (("proof", "created"), "2023-02-24T23:36:39Z"),
+    (("proof", "verificationMethod"), OTHER_METHOD),
+    (("proof", "proofPurpose"), "authentication"),
+    (("proof", "cryptosuite"), "eddsa-rdfc-2022"),
+    (("proof", "type"), "Ed25519Signature2020"),
+    (("proof", "@context", 1), "https://example.org/other/v1"),
+    (("proof", "proofValue"), "z" + "1" * 64),
+    (("proof", "proofValue"), keys.multibase_encode(bytes(64))),
+    # the vector's own signature with its last character changed
+    (
+        ("proof", "proofValue"),
+        "z2HnFSSPPBzR36zdDgK8PbEHeXbR56YF24jwMpt3R1eHXQzJDMWS93FCzpvJpwTWd3GAVFuUfjoJdcnTMuVor51aY",
+    ),  # noqa: E501
+]
+
+
+def set_path(document: dict, path: tuple, value: object) -> None:
+    target = document
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
+
+
+@pytest.mark.parametrize(("path", "value"), TAMPERINGS, ids=lambda p: "/".join(map(str, p))[:40])
+def test_any_changed_field_fails_verification(signed_vector, path, value):
+    tampered = copy.deepcopy(signed_vector)
+    set_path(tampered, path, value)
+    assert not verify(tampered, check_issuer=False).ok
+    if path == ("proof", "proofPurpose"):
+        assert not verify(tampered, proof_purpose="authentication", check_issuer=False).ok
+
+
+@pytest.mark.parametrize("field", ["name", "description", "validFrom", "credentialSubject"])
+def test_a_removed_field_fails_verification(signed_vector, field):
+    tampered = copy.deepcopy(signed_vector)
+    del tampered[field]
+    assert not verify(tampered, check_issuer=False).ok
+
+
+def test_an_added_field_fails_verification(signed_vector):
+    tampered = copy.deepcopy(signed_vector)
+    tampered["validUntil"] = "2099-01-01T00:00:00Z"
+    assert not verify(tampered, check_issuer=False).ok
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        [],
+        "credential",
+        {},
+        {"issuer": "did:key:x", "proof": "z123"},
+        {"issuer": "did:key:x", "proof": [None]},
+        {"issuer": "did:key:x", "proof": {"cryptosuite": "eddsa-jcs-2022"}},
+        {
+            "issuer": "did:key:x",
+            "proof": {
+                "cryptosuite": "eddsa-jcs-2022",
+                "type": "DataIntegrityProof",
+                "proofPurpose": "assertionMethod",
+                "verificationMethod": 5,
+            },
+        },
+        {"issuer": {"id": 7}, "proof": {"cryptosuite": "eddsa-jcs-2022"}},
+    ],
+)
+def test_malformed_documents_fail_without_raising(document):
+    assert not verify(document).ok
+
+
+def test_values_json_cannot_canonicalize_fail_without_raising(signed_vector):
+    tampered = copy.deepcopy(signed_vector)
+    tampered["credentialSubject"]["score"] = float("nan")
+    result = verify(tampered, check_issuer=False)
+    assert not result.ok and "canonicalize" in result.reason
+
+
+# --- our own keys: issuer binding and proof sets ---
+
+
+@pytest.fixture
+def record():
+    return keys.generate_key(NOW)
+
+
+def own_document(record) -> dict:
+    return {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential"],
+        "issuer": {"id": record.did, "name": "Academy"},
+        "validFrom": CREATED,
+        "credentialSubject": {"name": "Ada"},
+    }
+
+
+def test_our_signature_verifies_against_an_issuer_object(record):
+    signed = sign(own_document(record), record.private_key, record.verification_method, CREATED)
+    result = verify(signed)
+    assert result.ok and record.did in result.reason
+
+
+def test_a_key_that_is_not_the_issuer_fails(record):
+    stranger = keys.generate_key()
+    signed = sign(own_document(record), stranger.private_key, stranger.verification_method, CREATED)
+    result = verify(signed)
+    assert not result.ok and "is not the issuer" in result.reason
+
+
+def test_signing_refuses_a_method_that_does_not_name_the_key(record):
+    stranger = keys.generate_key()
+    with pytest.raises(ValueError, match="does not name"):
+        sign(own_document(record), stranger.private_key, record.verification_method, CREATED)
+
+
+@pytest.mark.parametrize("created", ["2025-01-01", "2025-01-01T00:00:00", "yesterday"])
+def test_signing_refuses_a_created_without_date_time_and_zone(record, created):
+    with pytest.raises(ValueError):
+        sign(own_document(record), record.private_key, record.verification_method, created)
+
+
+def test_a_proof_set_signs_the_document_without_any_proof(record):
+    once = sign(own_document(record), record.private_key, record.verification_method, CREATED)
+    twice = sign(once, record.private_key, record.verification_method, "2025-02-01T00:00:00Z")
+    assert isinstance(twice["proof"], list) and len(twice["proof"]) == 2
+    assert verify(twice).ok
+    for proof in twice["proof"]:
+        assert verify({**own_document(record), "proof": proof}).ok
+    tampered = copy.deepcopy(twice)
+    tampered["proof"][1]["created"] = "2025-03-01T00:00:00Z"
+    assert not verify(tampered).ok
+
+
+def test_as_array_gives_a_one_element_proof_list(record):
+    signed = sign(
+        own_document(record), record.private_key, record.verification_method, CREATED, as_array=True
+    )
+    assert isinstance(signed["proof"], list) and len(signed["proof"]) == 1
+    assert verify(signed).ok
+
+
+def test_proofs_of_other_cryptosuites_are_reported_not_checked(record):
+    other = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "proofValue": "z1"}
+    signed = sign(
+        {**own_document(record), "proof": [other]}, record.private_key, record.verification_method, CREATED
+    )
+    result = verify(signed)
+    assert result.ok and "not checked" in result.reason
+    assert not verify({**own_document(record), "proof": [other]}).ok
+
+
+# --- dates ---
+
+
+@pytest.mark.parametrize(
+    ("fields", "ok", "words"),
+    [
+        ({}, True, "within"),
+        ({"validFrom": CREATED}, True, "within"),
+        ({"validFrom": "2025-06-01T12:00:00Z"}, True, "within"),
+        ({"validFrom": "2025-07-01T00:00:00+02:00"}, False, "not valid before"),
+        ({"validUntil": "2025-06-01T12:00:00Z"}, False, "expired"),
+        ({"validUntil": "2025-06-01T12:00:01Z"}, True, "within"),
+        ({"validFrom": "2025-01-01"}, False, "not a dateTime"),
+        ({"validUntil": "2026-01-01T00:00:00"}, False, "not a dateTime"),
+        ({"validUntil": 20260101}, False, "not a dateTime"),
+    ],
+)
+def test_check_dates(fields, ok, words):
+    result = check_dates(fields, NOW)
+    assert result.ok is ok and bool(result) is ok
+    assert words in result.reason
+
+
+# --- Open Badges 3.0 ---
+
+ACHIEVEMENT = Achievement(
+    slug="recognising-exploitation",
+    title="Recognising exploitation",
+    description="Signs of labour and sexual exploitation, and what to do next.",
+    criteria="Completed every module and passed the final quiz with at least 80%.",
+    sector_label="Health workers",
+    version="1.2",
+)
+
+
+def badge(record, **overrides) -> dict:
+    arguments = dict(
+        public_url=URL + "/",
+        code=new_code(),
+        issuer_did=record.did,
+        issuer_name="Coalition Academy",
+        achievement=ACHIEVEMENT,
+        email="  Ada@Example.org ",
+        salt="f00dfacef00dface",
+        holder_name="Ada Lovelace",
+        include_name=False,
+        valid_from=datetime(2025, 1, 1, tzinfo=UTC),
+        valid_until=datetime(2027, 1, 1, tzinfo=UTC),
+        status_entry=status_entry(URL, 1, 4242),
+    )
+    return build_open_badge(**{**arguments, **overrides})
+
+
+@pytest.fixture(scope="module")
+def schema_validator(vectors) -> Draft201909Validator:
+    schema = read_json(vectors / "ob_v3p0_achievementcredential_schema.json")
+    Draft201909Validator.check_schema(schema)
+    return Draft201909Validator(schema, format_checker=Draft201909Validator.FORMAT_CHECKER)
+
+
+def test_signed_badge_validates_against_the_ob_schema_and_verifies(record, schema_validator):
+    signed = sign(badge(record), record.private_key, record.verification_method, CREATED, as_array=True)
+    errors = [f"{list(error.path)}: {error.message}" for error in schema_validator.iter_errors(signed)]
+    assert errors == []
+    assert verify(signed).ok
+
+
+def test_a_badge_missing_its_criteria_fails_the_schema(record, schema_validator):
+    unsigned = badge(record)
+    del unsigned["credentialSubject"]["achievement"]["description"]
+    assert not schema_validator.is_valid(unsigned)
+
+
+def test_badge_fields(record, vectors):
+    code = new_code()
+    credential = badge(record, code=code.lower(), include_name=True)
+    assert credential["@context"] == [
+        "https://www.w3.org/ns/credentials/v2",
+        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    ]
+    assert credential["id"] == f"{URL}/api/v1/certificates/{code}/credential"
+    assert credential["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert credential["issuer"] == {
+        "id": record.did,
+        "type": ["Profile"],
+        "name": "Coalition Academy",
+        "url": URL,
+    }
+    assert (credential["validFrom"], credential["validUntil"]) == (CREATED, "2027-01-01T00:00:00Z")
+    subject = credential["credentialSubject"]
+    assert subject["name"] == "Ada Lovelace"
+    assert subject["achievement"]["id"] == f"{URL}/courses/recognising-exploitation#v1.2"
+    assert subject["achievement"]["fieldOfStudy"] == "Health workers"
+    assert credential["credentialStatus"]["statusListIndex"] == "4242"
+    schema = read_json(vectors / "ob_v3p0_achievementcredential_schema.json")
+    assert (
+        subject["achievement"]["achievementType"]
+        in schema["$defs"]["Achievement"]["properties"]["achievementType"]["oneOf"][0]["enum"]
+    )
+
+
+def test_badge_hashes_the_email_and_leaves_out_what_was_not_chosen(record):
+    credential = badge(record, valid_until=None, status_entry=None)
+    subject = credential["credentialSubject"]
+    expected = "sha256$" + hashlib.sha256(b"ada@example.orgf00dfacef00dface").hexdigest()
+    assert subject["identifier"] == [
+        {
+            "type": "IdentityObject",
+            "identityHash": expected,
+            "identityType": "emailAddress",
+            "hashed": True,
+            "salt": "f00dfacef00dface",
+        }
+    ]
+    assert identity_hash("ADA@example.org", "f00dfacef00dface") == expected
+    assert "name" not in subject and "Ada" not in json.dumps(credential)
+    assert "validUntil" not in credential and "credentialStatus" not in credential
+
+
+def test_badge_refuses_an_invalid_code(record):
+    with pytest.raises(ValueError):
+        badge(record, code="0000-0000-0000-0000-1")
+
+
+# --- verify_file, as the CLI uses it ---
+
+
+def signed_badge_and_list(record, revoked=()):
+    bits = StatusList()
+    for index in revoked:
+        bits.set(index, True)
+    status_list = build_status_list_credential(URL, 1, bits.encode(), record.did, CREATED)
+    method, created = record.verification_method, CREATED
+    return (
+        sign(badge(record), record.private_key, method, created, as_array=True),
+        sign(status_list, record.private_key, method, created),
+    )
+
+
+def test_verify_file_passes_a_good_credential(record):
+    document, status_list = signed_badge_and_list(record)
+    checks = verify_file(document, NOW, status_list, trusted_issuers={record.did})
+    assert [name for name, _, _ in checks] == ["signature", "issuer", "dates", "status"]
+    assert all(ok for _, ok, _ in checks), checks
+
+
+def test_verify_file_reports_each_failure(record):
+    document, status_list = signed_badge_and_list(record, revoked={4242})
+    checks = {
+        name: (ok, detail)
+        for name, ok, detail in verify_file(
+            document, datetime(2030, 1, 1, tzinfo=UTC), status_list, trusted_issuers=set()
+        )
+    }
+    assert checks["signature"][0] is True
+    assert checks["issuer"] == (False, f"{record.did} is not a trusted issuer")
+    assert checks["dates"][0] is False and "expired" in checks["dates"][1]
+    assert checks["status"] == (False, "revoked")
+
+
+def test_verify_file_without_a_status_list_skips_the_status_check(record):
+    document, _ = signed_badge_and_list(record)
+    document["name"] = "Forged"
+    checks = verify_file(document, NOW, None)
+    assert [name for name, _, _ in checks] == ["signature", "dates"]
+    assert checks[0][1] is False
+    not_a_dict = verify_file("not a dict", NOW, None)
+    assert not_a_dict == [("signature", False, "the file does not hold a JSON object")]
+
+
+# --- purity ---
+
+
+@pytest.mark.parametrize("module", ["codes", "credentials", "keys", "statuslist"])
+def test_pure_modules_import_neither_flask_nor_sqlalchemy(module):
+    source = Path(credentials.__file__).with_name(f"{module}.py").read_text(encoding="utf-8")
+    imported = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+    assert not imported & {"flask", "flask_sqlalchemy", "sqlalchemy", "werkzeug"}
