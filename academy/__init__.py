@@ -42,17 +42,18 @@ def create_app(test_config: dict | None = None) -> Flask:
 def _init_extensions(app: Flask) -> None:
     from academy import database
     from academy.courses import catalog
-    from academy.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from academy.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
+                     render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    from academy.i18n import select_locale
+    from academy import i18n
 
-    babel.init_app(app, locale_selector=select_locale)
+    i18n.init_app(app)
     catalog.init_app(app)
 
 
@@ -68,3 +69,9 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (main, accounts, courses, quizzes, certificates, certificates_api, sessions, coverage):
         app.register_blueprint(blueprint)
+    from academy.accounts.tokens import bp as api_tokens  # personal API tokens (profile page, Bearer loader)
+
+    app.register_blueprint(api_tokens)
+    from academy.accounts.privacy import bp as privacy
+
+    app.register_blueprint(privacy)

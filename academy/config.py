@@ -8,7 +8,8 @@ from pathlib import Path
 
 DEFAULT_SECRET = "dev-only-not-secret"
 
-ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "ACADEMY_PUBLIC_URL", "ACADEMY_CURRICULA", "RATELIMIT_STORAGE_URI")
+ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "ACADEMY_PUBLIC_URL", "ACADEMY_CURRICULA", "RATELIMIT_STORAGE_URI",
+            "ACADEMY_PROXY_FIX")
 
 
 class Defaults:
@@ -33,6 +34,7 @@ class Defaults:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    ACADEMY_PROXY_FIX = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted (docs/deploy.md)
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "es", "fr")
 

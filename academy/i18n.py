@@ -1,16 +1,73 @@
-"""Locale selection: the user's saved choice, then the browser's, then English."""
+"""Interface language: pick it per request, let people switch it, and remember the choice."""
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, refresh
 from flask_login import current_user
+
+from academy.extensions import db
+
+# Each language named in itself, so a reader finds theirs whatever the page's language.
+LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
+
+bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
-    """Pick the interface language for this request."""
+    """Pick the interface language for this request: the account's, the session's, then the browser's."""
     languages = current_app.config["LANGUAGES"]
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:
         return session["locale"]
-    return request.accept_languages.best_match(languages) or "en"
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_locale() -> str:
+    """Return the language tag of this request's interface, for `<html lang>` and translated content."""
+    locale = get_locale()
+    return str(locale) if locale else "en"
+
+
+def languages() -> list[tuple[str, str]]:
+    """Return (code, name in that language) for every interface language, in configured order."""
+    return [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
+
+
+def init_app(app: Flask) -> None:
+    """Bind Flask-Babel, expose the helpers to templates and register the switcher."""
+    from academy.extensions import babel
+
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.globals.update(current_locale=current_locale, interface_languages=languages)
+    # Flask-Babel caches the locale in g, which outlives a request when an app context was pushed before it
+    # (tests, scripts): choose afresh for every request.
+    app.before_request(refresh)
+    app.register_blueprint(bp)
+
+
+def _back(target: str | None) -> str:
+    from academy.accounts.views import is_safe_next
+
+    return target if is_safe_next(target) else url_for("main.home")
+
+
+@bp.get("/language")
+def choose():
+    """Show the language choice on its own page (the header carries the same form)."""
+    return render_template("language.html", next=_back(request.args.get("next")))
+
+
+@bp.post("/language")
+def switch():
+    """Set the interface language for this browser and, when signed in, for the account."""
+    locale = request.form.get("locale", "")
+    if locale not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["locale"] = locale
+    if current_user.is_authenticated and current_user.locale != locale:
+        current_user.locale = locale
+        db.session.commit()
+        current_app.logger.info("user %s chose the %s interface", current_user.id, locale)
+    return redirect(_back(request.form.get("next")))

@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from academy.extensions import db, login_manager
 
 
 def init_app(app: Flask) -> None:
+    _harden(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = lazy_gettext("Please sign in to continue.")
     login_manager.login_message_category = "info"
+    login_manager.localize_callback = str  # the lazy message, translated when flashed
     login_manager.user_loader(_load_user)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(TooManyRequests, _too_many)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(Exception, _unexpected_error)
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
     _register_catalog_error(app)
+
+
+def _harden(app: Flask) -> None:
+    """Secure cookies when served over HTTPS; trust a reverse proxy's X-Forwarded-* only when told to."""
+    if app.config["ACADEMY_PUBLIC_URL"].startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+    hops = int(app.config.get("ACADEMY_PROXY_FIX") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def _load_user(user_id: str):
@@ -36,7 +53,31 @@ def wants_json() -> bool:
 def _http_error(exc: HTTPException):
     if wants_json():
         return jsonify(error=exc.description or exc.name), exc.code
-    return render_template("error.html", code=exc.code, name=exc.name, description=exc.description), exc.code
+    custom = exc.description if exc.description != type(exc).description else None
+    return render_template("error.html", code=exc.code, name=exc.name, description=exc.description,
+                           custom_description=custom), exc.code
+
+
+def _too_many(exc: TooManyRequests):
+    """Answer a rate limit kindly (Flask-Limiter adds Retry-After); JSON under /api/."""
+    message = _("Too many attempts. Please wait a minute, then try again.")
+    if wants_json():
+        return jsonify(error=message), 429
+    return render_template("error.html", code=429, name=_("Too many attempts"), description=message,
+                           custom_description=message), 429
+
+
+def _too_large(exc: RequestEntityTooLarge):
+    """Refuse an oversized upload with a message that says what the limit is."""
+    from flask import current_app
+
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    message = _("That upload is too large: the limit is %(mb)s MB. Split the file into smaller ones and send "
+                "them one at a time.", mb=f"{limit / (1024 * 1024):g}")
+    if wants_json():
+        return jsonify(error=message), 413
+    return render_template("error.html", code=413, name=_("File too large"), description=message,
+                           custom_description=message), 413
 
 
 def _unexpected_error(exc: Exception):
@@ -48,8 +89,8 @@ def _unexpected_error(exc: Exception):
     db.session.rollback()
     if wants_json():
         return jsonify(error="internal error"), 500
-    return render_template("error.html", code=500, name="Something went wrong",
-                           description="The error has been logged. Please try again."), 500
+    return render_template("error.html", code=500, name=_("Something went wrong"),
+                           description=_("The error has been logged. Please try again.")), 500
 
 
 def _register_catalog_error(app: Flask) -> None:
@@ -58,8 +99,8 @@ def _register_catalog_error(app: Flask) -> None:
     @app.errorhandler(CurriculumUnavailable)
     def _unavailable(exc):
         app.logger.error("curriculum unavailable: %s", exc)
-        return render_template("error.html", code=503, name="Courses unavailable",
-                               description="The course catalogue could not be loaded."), 503
+        return render_template("error.html", code=503, name=_("Courses unavailable"),
+                               description=_("The course catalogue could not be loaded.")), 503
 
 
 CSP = (
@@ -69,13 +110,16 @@ CSP = (
 
 
 def _security_headers(response):
+    from flask import current_app
+
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if request.is_secure:
+    if request.is_secure or current_app.config["ACADEMY_PUBLIC_URL"].startswith("https://"):
+        # Browsers ignore HSTS over plain HTTP, so sending it whenever the public URL is HTTPS is safe.
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -9,25 +10,25 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from academy.curriculum.model import Sector
 
-PASSWORD_RULES = [DataRequired(), Length(min=10, max=200, message="Use at least 10 characters.")]
+PASSWORD_RULES = [DataRequired(), Length(min=10, max=200, message=_l("Use at least 10 characters."))]
 
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for POST-only buttons."""
 
-    submit = SubmitField("Submit")
+    submit = SubmitField(_l("Submit"))
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
-    remember = BooleanField("Keep me signed in on this device")
-    submit = SubmitField("Sign in")
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    submit = SubmitField(_l("Sign in"))
 
 
 def sector_choices(sectors: dict[str, Sector]) -> list:
     """Choices for 'your sector and role', grouped by sector; values are 'sector/subrole'."""
-    choices = [SelectChoice("", "Choose your sector and role")]
+    choices = [SelectChoice("", _l("Choose your sector and role"))]
     for sector in sectors.values():
         if sector.shared:
             continue
@@ -44,42 +45,43 @@ def split_sector(value: str) -> tuple[str | None, str | None]:
 
 
 class ProfileFields(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired(), Length(max=200)],
-                       description="As it should appear on your certificates.")
-    sector = SelectField("Your sector and role", validators=[DataRequired(message="Choose your sector.")],
-                         description="Courses for your sector are shown first.")
-    organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
-    community = SelectField("Community", coerce=str, validators=[Optional()],
-                            description="The coalition you train with, if any.")
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)],
+                       description=_l("As it should appear on your certificates."))
+    sector = SelectField(_l("Your sector and role"), validators=[DataRequired(message=_l("Choose your sector."))],
+                         description=_l("Courses for your sector are shown first."))
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    community = SelectField(_l("Community"), coerce=str, validators=[Optional()],
+                            description=_l("The coalition you train with, if any."))
 
     def set_choices(self, sectors: dict[str, Sector], communities) -> None:
         self.sector.choices = sector_choices(sectors)
-        self.community.choices = [SelectChoice("", "Not listed / none")] + [
+        self.community.choices = [SelectChoice("", _l("Not listed / none"))] + [
             SelectChoice(str(c.id), c.name) for c in communities]
 
 
 class RegisterForm(ProfileFields):
-    email = EmailField("Email", validators=[DataRequired(), Email(message="Enter a valid email address."),
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(message=_l("Enter a valid email address.")),
                                             Length(max=254)])
-    password = PasswordField("Password", validators=PASSWORD_RULES)
-    confirm = PasswordField("Repeat password", validators=[DataRequired(), EqualTo("password",
-                                                            message="The passwords do not match.")])
-    submit = SubmitField("Create account")
+    password = PasswordField(_l("Password"), validators=PASSWORD_RULES)
+    confirm = PasswordField(_l("Repeat password"), validators=[DataRequired(), EqualTo("password",
+                                                            message=_l("The passwords do not match."))])
+    submit = SubmitField(_l("Create account"))
 
 
 class ProfileForm(ProfileFields):
-    locale = SelectField("Language", choices=[SelectChoice("en", "English"), SelectChoice("es", "Español"),
+    locale = SelectField(_l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("es", "Español"),
                                                   SelectChoice("fr", "Français")])
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    submit = SubmitField("Send the link")
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(message=_l("Enter a valid email address.")),
+                                            Length(max=254)])
+    submit = SubmitField(_l("Send the link"))
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=PASSWORD_RULES)
-    confirm = PasswordField("Repeat password", validators=[DataRequired(), EqualTo("password",
-                                                            message="The passwords do not match.")])
-    submit = SubmitField("Set password")
+    password = PasswordField(_l("New password"), validators=PASSWORD_RULES)
+    confirm = PasswordField(_l("Repeat password"), validators=[DataRequired(), EqualTo("password",
+                                                            message=_l("The passwords do not match."))])
+    submit = SubmitField(_l("Set password"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -38,7 +39,7 @@ def login():
     if form.validate_on_submit():
         user = service.authenticate(form.email.data, form.password.data)
         if user is None:
-            form.password.errors.append("The email or password is not right.")
+            form.password.errors.append(_("The email or password is not right."))
         else:
             login_user(user, remember=form.remember.data)
             current_app.logger.info("user %s signed in", user.id)
@@ -51,7 +52,7 @@ def login():
 @login_required
 def logout():
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
 
 
@@ -69,12 +70,13 @@ def register():
                 email=form.email.data, name=form.name.data, password=form.password.data, sector=sector,
                 subrole=subrole, organisation=form.organisation.data,
                 community_id=int(form.community.data) if form.community.data else None)
-        except service.AccountError as exc:
-            form.email.errors.append(str(exc))
+        except service.AccountError:  # the only one a trainee's sign-up can meet: the email is taken
+            form.email.errors.append(_("An account with this email already exists."))
         else:
+            user.locale = session.get("locale")  # keep the language chosen before signing up
             db.session.commit()
             login_user(user)
-            flash(f"Welcome, {user.name}. Your account is ready.", "success")
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("courses.catalogue"))
     return render_template("accounts/register.html", form=form)
@@ -89,10 +91,11 @@ def reset_request():
         if user is not None and user.is_active:
             token = service.make_reset_token(user, current_app.config["SECRET_KEY"])
             link = current_app.config["ACADEMY_PUBLIC_URL"] + url_for("accounts.reset_password", token=token)
-            send_mail(user.email, "Set your academy password",
-                      f"Hello {user.name},\n\nUse this link within an hour to set your password:\n{link}\n\n"
-                      "If you did not ask for it, ignore this message.\n", user_id=user.id)
-        flash("If an account uses that address, a link to set a password is on its way.", "info")
+            send_mail(user.email, _("Set your academy password"),
+                      _("Hello %(name)s,\n\nUse this link within an hour to set your password:\n%(link)s\n\n"
+                        "If you did not ask for it, ignore this message.\n", name=user.name, link=link),
+                      user_id=user.id)
+        flash(_("If an account uses that address, a link to set a password is on its way."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_request.html", form=form)
 
@@ -103,14 +106,14 @@ def reset_password(token: str):
     user = service.user_from_reset_token(token, current_app.config["SECRET_KEY"],
                                          current_app.config["PASSWORD_RESET_MAX_AGE"])
     if user is None:
-        flash("That link has expired or was already used. Ask for a new one.", "error")
+        flash(_("That link has expired or was already used. Ask for a new one."), "error")
         return redirect(url_for("accounts.reset_request"))
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
         db.session.commit()
         current_app.logger.info("user %s set a new password", user.id)
-        flash("Your password is set. Sign in with it now.", "success")
+        flash(_("Your password is set. Sign in with it now."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form)
 
@@ -131,6 +134,6 @@ def profile():
         current_user.community_id = int(form.community.data) if form.community.data else None
         current_user.locale = form.locale.data
         db.session.commit()
-        flash("Your profile is saved.", "success")
+        flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form)

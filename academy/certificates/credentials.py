@@ -124,7 +124,7 @@ def sign(
 
 
 def _context_list(value: object) -> list:
-    """Return an @context value as a list."""
+    """Return an @context (or type) value as a list."""
     return value if isinstance(value, list) else [value]
 
 
@@ -231,7 +231,7 @@ def _status_list_problem(entry: dict, status_list: dict, allowed: set, now: date
     """Return why a status list credential cannot be trusted for this entry, or None."""
     if status_list.get("id") != entry.get("statusListCredential"):
         return "the status list is not the one the credential names"
-    if "BitstringStatusListCredential" not in (status_list.get("type") or []):
+    if "BitstringStatusListCredential" not in _context_list(status_list.get("type")):
         return "not a BitstringStatusListCredential"
     result = verify(status_list)
     if not result:
@@ -258,7 +258,7 @@ def check_status(
     now: datetime | None = None,
 ) -> str:
     """Return 'revoked', 'ok' or why the revocation status cannot be determined."""
-    entry = _revocation_entry(credential)
+    entry = _revocation_entry(credential) if isinstance(credential, dict) else None
     if entry is None:
         return "the credential has no revocation status entry"
     if not isinstance(status_list_credential, dict):

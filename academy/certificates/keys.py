@@ -98,18 +98,22 @@ class KeyRecord:
 
     @property
     def public_key(self) -> Ed25519PublicKey:
+        """Return the public half."""
         return self.private_key.public_key()
 
     @property
     def did(self) -> str:
+        """Return the key's did:key DID."""
         return did_key(self.public_key)
 
     @property
     def verification_method(self) -> str:
+        """Return the key's did:key verification method id."""
         return verification_method(self.public_key)
 
     @property
     def key_id(self) -> str:
+        """Return the key's id: its verification method."""
         return self.verification_method
 
     def to_json(self) -> dict:

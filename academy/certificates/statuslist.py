@@ -23,6 +23,7 @@ class StatusList:
 
     @property
     def size(self) -> int:
+        """Return the number of bits."""
         return len(self._bits) * 8
 
     def _locate(self, index: int) -> tuple[int, int]:

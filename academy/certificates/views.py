@@ -1,15 +1,167 @@
-"""Certificates: holders, public verification, API, auditors."""
+"""Certificates: public verification, the holder's pages, revocation. Auditor pages live in audit_views."""
 
-from flask import Blueprint, render_template
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from academy.accounts.permissions import can_revoke
+from academy.certificates import audit_views, codes, forms, pdf, qr, service
+from academy.certificates.models import Certificate
+from academy.extensions import db, limiter
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
+STATUS_WORDS = {"valid": "Valid", "expired": "Expired", "revoked": "Revoked", "superseded": "Superseded"}
+STATUS_EXPLAINED = {
+    "valid": "This certificate is genuine and current.",
+    "expired": "This certificate is genuine but its validity period has ended.",
+    "revoked": "This certificate was withdrawn by the academy and is no longer valid.",
+    "superseded": "This certificate was replaced by a newer one (a renewal or a retake).",
+}
+
+
+@bp.after_request
+def _private(response):
+    """Pages about certificates are about people: keep them out of caches and search engines."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.app_context_processor
+def _status_helpers() -> dict:
+    return {"status_words": STATUS_WORDS, "status_explained": STATUS_EXPLAINED,
+            "grouped": lambda code: codes.group(code), "sector_label": sector_label}
+
+
+def sector_label(sector_id: str) -> str:
+    """Return a sector's label, or its id if the curriculum no longer has it."""
+    from academy.courses.catalog import curriculum
+
+    sector = curriculum().sectors.get(sector_id)
+    return sector.label if sector else sector_id
+
+
+def _verify_limit() -> str:
+    return current_app.config.get("ACADEMY_VERIFY_RATE_LIMIT", "30 per minute")
+
+
+def not_found(typed: str | None):
+    """Answer calmly that no certificate has this code (never an error page)."""
+    return render_template("certificates/not_found.html", typed=(typed or "")[:64],
+                           form=forms.VerifyForm(formdata=None)), 404
+
 
 @bp.get("/verify")
+@limiter.limit(_verify_limit)
 def verify_form():
-    return render_template("error.html", code=503, name="Coming soon", description="Verification is being built.")
+    """Show the box to type a certificate code; a typed code goes to its page."""
+    form = forms.VerifyForm(request.args)
+    if request.args and form.validate():
+        grouped = codes.normalize_code(form.code.data)
+        return redirect(url_for(".verify", code=grouped)) if grouped else not_found(form.code.data)
+    return render_template("certificates/verify_form.html", form=form)
 
 
-@bp.get("/audit")
-def audit_home():
-    return verify_form()
+@bp.route("/verify/<code>", methods=["GET", "POST"])
+@limiter.limit(_verify_limit)
+@limiter.limit("10 per minute", methods=["POST"])
+def verify(code: str):
+    """Show a certificate's status to anyone, and answer whether a typed name matches the holder."""
+    certificate = service.find(code)
+    if certificate is None:
+        return not_found(code)
+    form = forms.NameCheckForm()
+    match = None
+    if form.validate_on_submit():
+        match = service.name_matches(certificate, form.name.data)
+    service.record_verification(certificate, "web-name-check" if match is not None else "web")
+    db.session.commit()
+    revocable = current_user.is_authenticated and can_revoke(current_user, certificate)
+    return render_template("certificates/verify.html", cert=certificate, status=certificate.status(),
+                           holder=service.masked_holder(certificate), deleted=service.holder_deleted(certificate),
+                           form=form, match=match, revocable=revocable)
+
+
+def _own(code: str) -> Certificate:
+    """Load a certificate its holder (or an admin) may open; 404 unknown, 403 someone else's."""
+    certificate = service.find(code)
+    if certificate is None:
+        abort(404)
+    if certificate.user_id != current_user.id and current_user.role != "admin":
+        abort(403)
+    return certificate
+
+
+@bp.get("/certificates")
+@login_required
+def mine():
+    """List the signed-in person's certificates with their status."""
+    return render_template("certificates/mine.html", certificates=service.certificates_of(current_user))
+
+
+@bp.get("/certificates/<code>")
+@login_required
+def show(code: str):
+    """Show the printable certificate with its QR code."""
+    certificate = _own(code)
+    url = qr.verify_url(current_app.config["ACADEMY_PUBLIC_URL"], certificate.code)
+    return render_template("certificates/certificate.html", cert=certificate, status=certificate.status(),
+                           verify_url=url, qr_src=qr.data_uri(url),
+                           form=forms.IncludeNameForm(include_name=certificate.include_name))
+
+
+@bp.get("/certificates/<code>/certificate.pdf")
+@login_required
+def show_pdf(code: str):
+    """Download the certificate as a PDF."""
+    certificate = _own(code)
+    url = qr.verify_url(current_app.config["ACADEMY_PUBLIC_URL"], certificate.code)
+    printed = pdf.PrintedCertificate(
+        holder_name=certificate.holder_name, course_title=certificate.course_title,
+        sector_label=sector_label(certificate.sector), version=certificate.version, hours=certificate.hours,
+        issued_at=certificate.issued_at, expires_at=certificate.expires_at,
+        grouped_code=codes.group(certificate.code), verify_url=url, issuer=current_app.config["ACADEMY_NAME"],
+        status_words=STATUS_WORDS[certificate.status()])
+    body = pdf.render(printed, qr.png(url, box_size=10))
+    filename = f"certificate-{certificate.course_slug}-{codes.group(certificate.code)}.pdf"
+    return body, 200, {"Content-Type": "application/pdf",
+                       "Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+@bp.post("/certificates/<code>/include-name")
+@login_required
+def include_name(code: str):
+    """Save the holder's choice about their name in the signed credential."""
+    certificate = _own(code)
+    if certificate.user_id != current_user.id:
+        abort(403)
+    form = forms.IncludeNameForm()
+    if form.validate_on_submit():
+        service.set_include_name(certificate, form.include_name.data)
+        db.session.commit()
+        flash("Your name will be in the signed credential." if certificate.include_name
+              else "Your name will be left out of the signed credential.", "success")
+    return redirect(url_for(".show", code=codes.group(certificate.code)))
+
+
+@bp.route("/certificates/<code>/revoke", methods=["GET", "POST"])
+@login_required
+def revoke(code: str):
+    """Revoke a certificate (a coordinator of its community, or an admin), with a private reason."""
+    certificate = service.find(code)
+    if certificate is None:
+        abort(404)
+    if not can_revoke(current_user, certificate):
+        abort(403)
+    form = forms.RevokeForm()
+    if certificate.revoked_at is None and form.validate_on_submit():
+        service.revoke_certificate(certificate, current_user, form.reason.data)
+        db.session.commit()
+        flash("The certificate is revoked. Its public page and signed credential now say so.", "success")
+        return redirect(url_for(".verify", code=codes.group(certificate.code)))
+    return render_template("certificates/revoke.html", cert=certificate, status=certificate.status(), form=form)
+
+
+audit_views.register_routes(bp)

@@ -85,12 +85,14 @@ def _insert(row) -> bool:
     return True
 
 
-def record_visit(enrolment: Enrolment, course: Course, lesson: Lesson, *, now: datetime | None = None) -> None:
-    """Remember the lesson for "continue where you left off"; write only when it changed."""
-    if enrolment.last_lesson_slug != lesson.slug or enrolment.version != course.version:
-        enrolment.last_lesson_slug = lesson.slug
-        enrolment.version = course.version
-        enrolment.last_seen_at = now or utcnow()
+def record_visit(enrolment: Enrolment, course: Course, lesson: Lesson, *, now: datetime | None = None) -> bool:
+    """Remember the lesson for "continue where you left off"; change (and return True) only when it moved."""
+    if enrolment.last_lesson_slug == lesson.slug and enrolment.version == course.version:
+        return False
+    enrolment.last_lesson_slug = lesson.slug
+    enrolment.version = course.version
+    enrolment.last_seen_at = now or utcnow()
+    return True
 
 
 def mark_lesson_complete(user, course: Course, lesson: Lesson, *, now: datetime | None = None) -> bool:

@@ -27,8 +27,10 @@ _PHONE = re.compile(
     re.VERBOSE,
 )
 # SMS short codes: "text 233733", "Text BEFREE to 233733"
-_SHORT_CODE = re.compile(r"\b(?:text|txt|sms)(?:ing)?\b[^\d\n.;]{0,25}?(?<![\d,.])(\d{5,6})(?![\d,.]\d|\w)",
-                         re.IGNORECASE)
+_SHORT_CODE = re.compile(
+    r"\b(?:text|txt|sms)(?:ing)?\b[^\d\n.;]{0,25}?(?<![\d,.])(\d{5,6})(?![\d,.]\d|\w)", re.IGNORECASE
+)
+_THREE_DIGITS = re.compile(r"\d\d\d")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 # spans where a term may be cited on purpose: `code`, "double quotes", 'single quotes'
 _QUOTED = re.compile(r"`[^`]*`|\"[^\"]*\"|“[^”]*”|‘[^’]*’|(?<!\w)'[^'\n]*'(?!\w)")
@@ -64,7 +66,9 @@ def phone_index(resources: Mapping[str, Resource]) -> dict[str, Resource]:
 def _phone_message(number: str, index: Mapping[str, Resource]) -> str:
     resource = index.get(_digits(number))
     if resource is None:
-        resource = next((r for digits, r in index.items() if len(digits) <= 6 and number.endswith(digits)), None)
+        resource = next(
+            (r for digits, r in index.items() if len(digits) <= 6 and number.endswith(digits)), None
+        )
     if resource:
         hint = f"link the resource instead: [{resource.name}](resource:{resource.id})"
     else:
@@ -84,18 +88,25 @@ def text_lines(body: str, first_line: int) -> Iterator[tuple[int, str, bool]]:
         yield first_line + i, text, fence is not None
 
 
-def check_phones(lines: Iterable[tuple[int, str, bool]], rel: str, index: Mapping[str, Resource],
-                 report: Report) -> None:
+def check_phones(
+    lines: Iterable[tuple[int, str, bool]], rel: str, index: Mapping[str, Resource], report: Report
+) -> None:
     for line, text, _ in lines:
+        if not _THREE_DIGITS.search(text):  # every number found has three digits in a row
+            continue
         for number in find_phones(text):
             report.add(rel, line, _phone_message(number, index))
 
 
 def find_terms(text: str, terms: Iterable[Term]) -> list[Term]:
     """Return the terms used in a line, except those cited in `code` or quotes."""
+    lowered = text.lower()
+    candidates = [term for term in terms if term.key in lowered]
+    if not candidates:
+        return []
     quoted = [m.span() for m in _QUOTED.finditer(text)]
     found = []
-    for term in terms:
+    for term in candidates:
         for match in term.pattern.finditer(text):
             if not any(start <= match.start() and match.end() <= end for start, end in quoted):
                 found.append(term)
@@ -110,8 +121,12 @@ def check_terms(lines: Iterable[tuple[int, str, bool]], rel: str, terms: list[Te
         if in_code:
             continue
         for term in find_terms(text, terms):
-            report.add(rel, line, f'"{term.term}": write "{term.suggestion}" instead ({term.reason}). '
-                                  f'To cite the term on purpose, put it in "quotes" or `code`.')
+            report.add(
+                rel,
+                line,
+                f'"{term.term}": write "{term.suggestion}" instead ({term.reason}). '
+                f'To cite the term on purpose, put it in "quotes" or `code`.',
+            )
 
 
 def check_words(words: int, bounds: tuple[int, int] | None, rel: str, report: Report) -> None:

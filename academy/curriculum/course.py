@@ -8,13 +8,36 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from academy.curriculum.fields import SLUG, Fields
-from academy.curriculum.files import LessonFile, Loading, Parsed, load_lesson, load_quiz, read, sources, subroles
+from academy.curriculum.files import (
+    LessonFile,
+    Loading,
+    Parsed,
+    load_lesson,
+    load_quiz,
+    read,
+    sources,
+    subroles,
+)
 from academy.curriculum.model import Course, Lesson, Quiz, Sector
 from academy.curriculum.render import LESSON_FILE
 from academy.curriculum.source import suggest
 
-COURSE_FIELDS = ("slug", "title", "sector", "summary", "audience", "minutes", "hours", "pass_mark",
-                 "validity_months", "prerequisites", "completion", "quiz", "subroles", "sources")
+COURSE_FIELDS = (
+    "slug",
+    "title",
+    "sector",
+    "summary",
+    "audience",
+    "minutes",
+    "hours",
+    "pass_mark",
+    "validity_months",
+    "prerequisites",
+    "completion",
+    "quiz",
+    "subroles",
+    "sources",
+)
 COURSE_REQUIRED = ("slug", "title", "sector", "summary", "audience", "sources")
 RULES = ("lessons", "quiz", "attendance")
 
@@ -39,47 +62,67 @@ def version(folder: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def load_course(ld: Loading, folder: Path) -> CourseFile | None:
-    """Load a course folder; every problem goes into ld.report."""
-    name, report = folder.name, ld.report
-    rel = f"{name}/course.md"
-    lesson_files: list[tuple[str, int, str, str | None]] = []
-    has_quiz = False
+def _list_files(ld: Loading, folder: Path) -> tuple[list[tuple[str, int, str, str | None]], bool]:
+    """Return the lesson files (rel, number, slug, language) and whether there is a quiz.md."""
+    lessons, has_quiz = [], False
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
-        match = LESSON_FILE.match(path.name)
+        rel, match = f"{folder.name}/{path.name}", LESSON_FILE.match(path.name)
         if path.name.startswith(".") or path.name == "course.md":
             continue
         if path.name == "quiz.md" and path.is_file():
             has_quiz = True
         elif match and path.is_file():
-            lesson_files.append((f"{name}/{path.name}", int(match.group(1)), match.group(2), match.group(3)))
+            lessons.append((rel, int(match.group(1)), match.group(2), match.group(3)))
         elif path.name[:1].isdigit() and path.suffix == ".md":
-            report.add(f"{name}/{path.name}", 1, "a lesson file name must be a number, a hyphen, then lowercase "
-                                                 "letters, digits and hyphens, like 01-what-is-trafficking.md")
+            ld.report.add(
+                rel,
+                1,
+                "a lesson file name must be a number, a hyphen, then lowercase letters, "
+                "digits and hyphens, like 01-what-is-trafficking.md",
+            )
         else:
-            report.warn(f"{name}/{path.name}", 0, "ignored: not course.md, quiz.md or a numbered lesson")
+            ld.report.warn(rel, 0, "ignored: not course.md, quiz.md or a numbered lesson")
+    return lessons, has_quiz
+
+
+def load_course(ld: Loading, folder: Path) -> CourseFile | None:
+    """Load a course folder; every problem goes into ld.report."""
+    name, rel = folder.name, f"{folder.name}/course.md"
     if not (folder / "course.md").is_file():
-        report.add(name, 0, "the course folder has no course.md")
+        ld.report.add(name, 0, "the course folder has no course.md")
         return None
+    lesson_files, has_quiz = _list_files(ld, folder)
     parsed = read(ld, rel, allowed=COURSE_FIELDS, required=COURSE_REQUIRED)
+    sector_id = parsed.fields.text("sector") if parsed else None
+    sector = ld.sectors.get(sector_id or "")
+    if parsed and sector_id and not sector:
+        parsed.fields.error("sector", f'unknown sector "{sector_id}"{suggest(sector_id, ld.sectors)}')
+    lessons = _lessons(
+        ld, lesson_files, sector
+    )  # even when course.md is broken, to report their problems too
+    quiz = load_quiz(ld, f"{name}/quiz.md") if has_quiz else None
     if parsed is None:
         return None
     fields = parsed.fields
-    sector_id = fields.text("sector")
-    sector = ld.sectors.get(sector_id or "")
-    if sector_id and not sector:
-        fields.error("sector", f'unknown sector "{sector_id}"{suggest(sector_id, ld.sectors)}')
-    lessons = _lessons(ld, lesson_files, sector)
-    quiz = load_quiz(ld, f"{name}/quiz.md") if has_quiz else None
     prerequisites = fields.ids("prerequisites")
     course = _course(ld, parsed, name, lessons, quiz, sector)
-    course = dataclasses.replace(course, sector=sector_id or "", prerequisites=tuple(p for p, _ in prerequisites),
-                                 version=version(folder))
+    course = dataclasses.replace(
+        course,
+        sector=sector_id or "",
+        prerequisites=tuple(p for p, _ in prerequisites),
+        version=version(folder),
+    )
     return CourseFile(course, rel, fields, prerequisites)
 
 
-def _course(ld: Loading, parsed: Parsed, name: str, lessons: tuple[Lesson, ...], quiz: Quiz | None,
-            sector: Sector | None) -> Course:
+def _course(
+    ld: Loading,
+    parsed: Parsed,
+    name: str,
+    lessons: tuple[Lesson, ...],
+    quiz: Quiz | None,
+    sector: Sector | None,
+) -> Course:
     """Build the course from course.md's fields; sector, prerequisites and version are filled in after."""
     fields = parsed.fields
     slug = fields.text("slug")
@@ -124,15 +167,21 @@ def _sub_int(fields: Fields | None, key: str, default: int) -> int:
 
 
 def _completion(fields: Fields, lessons: tuple[Lesson, ...], quiz: Quiz | None) -> tuple:
-    items = fields.items("completion") if "completion" in fields.data else [(r, fields.data.line) for r in
-                                                                            ("lessons", "quiz")]
+    items = (
+        fields.items("completion")
+        if "completion" in fields.data
+        else [(r, fields.data.line) for r in ("lessons", "quiz")]
+    )
     rules = []
     for rule, line in items:
         if rule in RULES:
             rules.append(rule)
         else:
-            fields.report.add(fields.rel, line, f'unknown completion rule "{rule}"{suggest(rule, RULES)}: '
-                                                "use lessons, quiz or attendance")
+            fields.report.add(
+                fields.rel,
+                line,
+                f'unknown completion rule "{rule}"{suggest(rule, RULES)}: use lessons, quiz or attendance',
+            )
     line = fields.line("completion")
     if "completion" in fields.data and isinstance(fields.data["completion"], list) and not items:
         fields.error("completion", "completion is empty: list lessons, quiz or attendance")
@@ -143,8 +192,9 @@ def _completion(fields: Fields, lessons: tuple[Lesson, ...], quiz: Quiz | None) 
     return tuple(dict.fromkeys(rules))
 
 
-def _lessons(ld: Loading, files: list[tuple[str, int, str, str | None]], sector: Sector | None
-             ) -> tuple[Lesson, ...]:
+def _lessons(
+    ld: Loading, files: list[tuple[str, int, str, str | None]], sector: Sector | None
+) -> tuple[Lesson, ...]:
     originals: dict[tuple[int, str], tuple[str, LessonFile]] = {}
     translations: list[tuple[str, int, str, str, LessonFile]] = []
     for rel, number, slug, lang in files:
@@ -165,20 +215,32 @@ def _lessons(ld: Loading, files: list[tuple[str, int, str, str | None]], sector:
     languages = {lang for _, loaded in originals.values() for lang in loaded.lesson.translations}
     for rel, loaded in originals.values():
         for lang in sorted(languages - set(loaded.lesson.translations)):
-            ld.report.warn(rel, 1, f'untranslated: no "{lang}" translation of this lesson, though the course '
-                                   f'has "{lang}" for other lessons')
+            ld.report.warn(
+                rel,
+                1,
+                f'untranslated: no "{lang}" translation of this lesson, though the course '
+                f'has "{lang}" for other lessons',
+            )
     return tuple(loaded.lesson for _, loaded in sorted(originals.values(), key=lambda o: o[1].lesson.number))
 
 
 def _translated(ld: Loading, rel: str, loaded: LessonFile, original: LessonFile) -> Lesson:
     current = original.body_hash
     if loaded.translated_from is None:
-        ld.report.warn(rel, 1, f'the translation has no translated_from: when it matches the original, '
-                               f'add translated_from: "{current}"')
+        ld.report.warn(
+            rel,
+            1,
+            f"the translation has no translated_from: when it matches the original, "
+            f'add translated_from: "{current}"',
+        )
     elif loaded.translated_from != current:
-        ld.report.warn(rel, 1, f'outdated translation: the original changed since translated_from '
-                               f'"{loaded.translated_from}"; update the translation, then set translated_from: '
-                               f'"{current}"')
+        ld.report.warn(
+            rel,
+            1,
+            f"outdated translation: the original changed since translated_from "
+            f'"{loaded.translated_from}"; revise the translation, then change translated_from to '
+            f'"{current}"',
+        )
     lesson, source = loaded.lesson, original.lesson
     return dataclasses.replace(
         lesson,
@@ -204,6 +266,7 @@ def _check_numbers(ld: Loading, files: list[tuple[str, int, str]]) -> None:
     previous = 0
     for number in sorted(by_number):
         if number != previous + 1:
-            ld.report.warn(f"{folder}/{by_number[number]}", 1,
-                           f"lesson numbers jump from {previous} to {number}")
+            ld.report.warn(
+                f"{folder}/{by_number[number]}", 1, f"lesson numbers jump from {previous} to {number}"
+            )
         previous = number

@@ -56,8 +56,9 @@ class Fields:
             return None
         return value.strip()
 
-    def integer(self, key: str, default: int | None = None, *, low: int | None = None,
-                high: int | None = None) -> int | None:
+    def integer(
+        self, key: str, default: int | None = None, *, low: int | None = None, high: int | None = None
+    ) -> int | None:
         """Return a whole number within [low, high], or default when absent or null."""
         value = self.data.get(key)
         if value is None:
@@ -105,8 +106,12 @@ class Fields:
             if isinstance(item, str) and SLUG.match(item):
                 result.append((item, line))
             else:
-                self.report.add(self.rel, line, f'"{key}"{self.where} must list ids (lowercase letters, '
-                                                f"digits, hyphens), not {describe(item)}")
+                self.report.add(
+                    self.rel,
+                    line,
+                    f'"{key}"{self.where} must list ids (lowercase letters, '
+                    f"digits, hyphens), not {describe(item)}",
+                )
         return tuple(result)
 
     def mapping(self, key: str, *, allowed: Iterable[str]) -> Fields | None:
@@ -129,13 +134,15 @@ class Fields:
                 if source:
                     result.append(source)
             else:
-                self.report.add(self.rel, line, f"a source must be text, or a title and a url, "
-                                                f"not {describe(item)}")
+                self.report.add(
+                    self.rel, line, f"a source must be text, or a title and a url, not {describe(item)}"
+                )
         return tuple(result)
 
     def _source(self, item: LineDict) -> Source | None:
-        fields = Fields(item, self.rel, self.report, allowed=("title", "url"), required=("title",),
-                        where="a source")
+        fields = Fields(
+            item, self.rel, self.report, allowed=("title", "url"), required=("title",), where="a source"
+        )
         title, url = fields.text("title"), fields.text("url")
         if url and not _URL.match(url):
             fields.error("url", f'source url "{url}" must start with https:// or http://')

@@ -13,7 +13,15 @@ from academy.curriculum.fields import Fields
 from academy.curriculum.model import Lesson, Quiz, Resource, Sector, Source
 from academy.curriculum.quiz import parse_quiz
 from academy.curriculum.registry import Term
-from academy.curriculum.render import CALLOUTS, Collected, RenderContext, collected, parse, render_tokens
+from academy.curriculum.render import (
+    CALLOUTS,
+    Collected,
+    Link,
+    RenderContext,
+    collected,
+    parse,
+    render_tokens,
+)
 from academy.curriculum.source import Document, Report, read_text, split_front_matter, suggest
 
 LESSON_FIELDS = ("title", "minutes", "sources", "resources", "subroles")
@@ -32,6 +40,9 @@ class Loading:
     content_checks: bool = True
     word_bounds: tuple[int, int] | None = (500, 1200)
     phones: Mapping[str, Resource] = field(default_factory=dict)
+    declared: set[str] = field(
+        default_factory=set
+    )  # resource ids, valid or not: links to them are not unknown
     rendered: dict[str, Collected] = field(default_factory=dict)
 
 
@@ -78,22 +89,16 @@ def _check_body(ld: Loading, parsed: Parsed) -> None:
     for line, marker in parsed.found.stray_callouts:
         kind = marker.strip(": ").split(" ")[0]
         if kind:
-            report.add(rel, line, f'unknown callout kind "{kind}"{suggest(kind, CALLOUTS)}: use one of '
-                                  f"{', '.join(CALLOUTS)}")
+            kinds = ", ".join(CALLOUTS)
+            report.add(
+                rel, line, f'unknown callout kind "{kind}"{suggest(kind, CALLOUTS)}: use one of {kinds}'
+            )
         else:
             report.add(rel, line, '":::" closes no callout box: open one with "::: note" (or another kind)')
     for link in parsed.found.links:
-        if link.kind == "resource" and link.target not in ld.resources:
-            report.add(rel, link.line, f'unknown resource "{link.target}"{suggest(link.target, ld.resources)}')
-        elif link.kind == "scheme":
-            hint = ("link the resource instead: [name](resource:ID)" if link.href.lower().startswith(("tel:", "sms:"))
-                    else "link web pages (https://), lessons and resources only")
-            report.add(rel, link.line, f'link "{link.href}" is not allowed: {hint}')
-        elif link.kind == "unsupported":
-            report.add(rel, link.line, f'link "{link.href}" cannot be opened: link to course.md, quiz.md or a '
-                                       "lesson file")
-        elif link.kind == "outside":
-            report.add(rel, link.line, f'link "{link.href}" points outside the curricula folder')
+        problem = _link_problem(ld, link)
+        if problem:
+            report.add(rel, link.line, problem)
     if ld.content_checks:
         lines = list(checks.text_lines(parsed.doc.body, parsed.doc.body_line))
         title = parsed.doc.meta.get("title")
@@ -101,6 +106,21 @@ def _check_body(ld: Loading, parsed: Parsed) -> None:
             lines.append((parsed.fields.line("title"), title, False))
         checks.check_phones(lines, rel, ld.phones, report)
         checks.check_terms(lines, rel, ld.terms, report)
+
+
+def _link_problem(ld: Loading, link: Link) -> str | None:
+    """Describe what is wrong with a link that can be judged from this file alone."""
+    if link.kind == "resource" and link.target not in ld.declared:
+        return f'unknown resource "{link.target}"{suggest(link.target, ld.resources)}'
+    if link.kind == "scheme":
+        if link.href.lower().startswith(("tel:", "sms:")):
+            return f'link "{link.href}" is not allowed: link the resource instead: [name](resource:ID)'
+        return f'link "{link.href}" is not allowed: link web pages (https://), lessons and resources only'
+    if link.kind == "unsupported":
+        return f'link "{link.href}" cannot be opened: link to course.md, quiz.md or a lesson file'
+    if link.kind == "outside":
+        return f'link "{link.href}" points outside the curricula folder'
+    return None
 
 
 def sources(ld: Loading, parsed: Parsed, what: str) -> tuple[Source, ...]:
@@ -114,7 +134,7 @@ def resource_ids(ld: Loading, parsed: Parsed) -> tuple[str, ...]:
     """Return the front matter's resources, then those linked in the body, each once."""
     ids = []
     for ident, line in parsed.fields.ids("resources"):
-        if ident not in ld.resources:
+        if ident not in ld.declared:
             ld.report.add(parsed.rel, line, f'unknown resource "{ident}"{suggest(ident, ld.resources)}')
         ids.append(ident)
     ids.extend(link.target for link in parsed.found.links if link.kind == "resource")
@@ -126,8 +146,9 @@ def subroles(ld: Loading, parsed: Parsed, sector: Sector | None) -> tuple[str, .
     result = []
     for ident, line in parsed.fields.ids("subroles"):
         if sector and ident not in known:
-            ld.report.add(parsed.rel, line, f'unknown sub-role "{ident}" of sector "{sector.id}"'
-                                            f"{suggest(ident, known)}")
+            ld.report.add(
+                parsed.rel, line, f'unknown sub-role "{ident}" of sector "{sector.id}"{suggest(ident, known)}'
+            )
         result.append(ident)
     return tuple(result)
 
@@ -141,8 +162,9 @@ class LessonFile:
     translated_from: str | None = None
 
 
-def load_lesson(ld: Loading, rel: str, number: int, slug: str, lang: str | None,
-                sector: Sector | None) -> LessonFile | None:
+def load_lesson(
+    ld: Loading, rel: str, number: int, slug: str, lang: str | None, sector: Sector | None
+) -> LessonFile | None:
     """Load a lesson (lang None) or a translation (lang "es"), not yet checked against its original."""
     required = ("title",) if lang else ("title", "minutes", "sources")
     parsed = read(ld, rel, allowed=TRANSLATION_FIELDS if lang else LESSON_FIELDS, required=required)

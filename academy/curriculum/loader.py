@@ -17,8 +17,9 @@ log = logging.getLogger(__name__)
 WORD_BOUNDS = (500, 1200)
 
 
-def load_curriculum(path: str | Path, *, content_checks: bool = True,
-                    word_bounds: tuple[int, int] | None = WORD_BOUNDS) -> Curriculum:
+def load_curriculum(
+    path: str | Path, *, content_checks: bool = True, word_bounds: tuple[int, int] | None = WORD_BOUNDS
+) -> Curriculum:
     """Load and render a curricula folder; raise CurriculumError listing every error if there is any."""
     curriculum, report = _load(path, content_checks, word_bounds)
     errors = sort_problems(report.errors)
@@ -27,8 +28,9 @@ def load_curriculum(path: str | Path, *, content_checks: bool = True,
     return curriculum
 
 
-def check_curriculum(path: str | Path, *, content_checks: bool = True,
-                     word_bounds: tuple[int, int] | None = WORD_BOUNDS) -> list[Problem]:
+def check_curriculum(
+    path: str | Path, *, content_checks: bool = True, word_bounds: tuple[int, int] | None = WORD_BOUNDS
+) -> list[Problem]:
     """Return every error and warning in a curricula folder, sorted by path and line."""
     return sort_problems(_load(path, content_checks, word_bounds)[1].problems)
 
@@ -37,8 +39,9 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.path, p.line))
 
 
-def _load(path: str | Path, content_checks: bool,
-          word_bounds: tuple[int, int] | None) -> tuple[Curriculum | None, Report]:
+def _load(
+    path: str | Path, content_checks: bool, word_bounds: tuple[int, int] | None
+) -> tuple[Curriculum | None, Report]:
     report = Report(Path(path).as_posix())
     try:
         return _load_folder(Path(path), report, content_checks, word_bounds), report
@@ -48,13 +51,23 @@ def _load(path: str | Path, content_checks: bool,
         return None, report
 
 
-def _load_folder(root: Path, report: Report, content_checks: bool,
-                 word_bounds: tuple[int, int] | None) -> Curriculum | None:
+def _load_folder(
+    root: Path, report: Report, content_checks: bool, word_bounds: tuple[int, int] | None
+) -> Curriculum | None:
     if not root.is_dir():
         report.add("", 0, "no such curricula folder")
         return None
-    ld = Loading(root, report, load_sectors(root, report), load_resources(root, report), load_terms(root, report),
-                 content_checks=content_checks, word_bounds=word_bounds)
+    declared: set[str] = set()
+    ld = Loading(
+        root,
+        report,
+        load_sectors(root, report),
+        load_resources(root, report, declared),
+        load_terms(root, report),
+        content_checks=content_checks,
+        word_bounds=word_bounds,
+        declared=declared,
+    )
     ld.phones = checks.phone_index(ld.resources)
     loaded: list[CourseFile] = []
     for folder in sorted(root.iterdir(), key=lambda p: p.name):
@@ -84,12 +97,20 @@ def _check_links(ld: Loading) -> None:
             target = link.target or rel
             folder, _, name = target.rpartition("/")
             if not (ld.root / target).is_file():
-                siblings = [p.name for p in (ld.root / folder).glob("*.md")] if (ld.root / folder).is_dir() else []
-                ld.report.add(rel, link.line, f'broken link "{link.href}": no such file{suggest(name, siblings)}')
+                siblings = (
+                    [p.name for p in (ld.root / folder).glob("*.md")] if (ld.root / folder).is_dir() else []
+                )
+                ld.report.add(
+                    rel, link.line, f'broken link "{link.href}": no such file{suggest(name, siblings, 0.8)}'
+                )
             elif link.anchor and target in ld.rendered and link.anchor not in ld.rendered[target].anchors:
                 anchors = ld.rendered[target].anchors
-                ld.report.add(rel, link.line, f'broken link "{link.href}": no heading "#{link.anchor}" in {name}'
-                                              f"{suggest(link.anchor, anchors)}")
+                ld.report.add(
+                    rel,
+                    link.line,
+                    f'broken link "{link.href}": no heading "#{link.anchor}" in {name}'
+                    f"{suggest(link.anchor, anchors)}",
+                )
 
 
 def _check_courses(ld: Loading, loaded: list[CourseFile]) -> dict:
@@ -106,7 +127,9 @@ def _check_courses(ld: Loading, loaded: list[CourseFile]) -> dict:
     for item in loaded:
         for prerequisite, line in item.prerequisites:
             if prerequisite not in by_slug and prerequisite not in folders:
-                ld.report.add(item.rel, line, f'unknown prerequisite "{prerequisite}"{suggest(prerequisite, by_slug)}')
+                ld.report.add(
+                    item.rel, line, f'unknown prerequisite "{prerequisite}"{suggest(prerequisite, by_slug)}'
+                )
     for cycle in checks.find_cycles(graph):
         first = by_slug[cycle[0]]
         first.fields.error("prerequisites", f"prerequisite cycle: {' -> '.join(cycle)}")

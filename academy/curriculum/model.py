@@ -82,7 +82,7 @@ class Lesson:
     resources: tuple[str, ...]  # resource ids, front matter first then inline links
     subroles: tuple[str, ...] = ()
     path: str = ""
-    translations: dict[str, "Lesson"] = field(default_factory=dict, compare=False, hash=False)
+    translations: dict[str, Lesson] = field(default_factory=dict, compare=False, hash=False)
     language: str = "en"
     outdated: bool = False  # a translation whose original changed since it was translated
 

@@ -23,6 +23,12 @@ class Term:
     suggestion: str
     reason: str
     pattern: re.Pattern[str]
+    key: str = ""  # the term's longest word, lowercase: a fast first test before the pattern
+
+    @classmethod
+    def make(cls, term: str, suggestion: str, reason: str) -> Term:
+        key = max(re.split(r"[\s-]+", term.strip().lower()), key=len)
+        return cls(term, suggestion, reason, term_pattern(term), key)
 
 
 def _load_list(root: Path, name: str, report: Report, *, required: bool = True) -> Any:
@@ -51,7 +57,9 @@ def _entries(data: Any, name: str, report: Report, what: str) -> list[LineDict]:
         if isinstance(item, LineDict):
             entries.append(item)
         else:
-            report.add(name, data.line_of(i), f"each entry of {name} must be a set of fields, not {describe(item)}")
+            report.add(
+                name, data.line_of(i), f"each entry of {name} must be a set of fields, not {describe(item)}"
+            )
     return entries
 
 
@@ -74,9 +82,18 @@ def load_sectors(root: Path, report: Report) -> dict[str, Sector]:
     sectors: dict[str, Sector] = {}
     seen: dict[str, int] = {}
     for entry in _entries(_load_list(root, SECTORS_FILE, report), SECTORS_FILE, report, "sectors"):
-        fields = Fields(entry, SECTORS_FILE, report, allowed=("id", "label", "description", "shared", "subroles"),
-                        required=("id", "label", "description"))
-        ident, label, description = _id(fields, seen, "sector"), fields.text("label"), fields.text("description")
+        fields = Fields(
+            entry,
+            SECTORS_FILE,
+            report,
+            allowed=("id", "label", "description", "shared", "subroles"),
+            required=("id", "label", "description"),
+        )
+        ident, label, description = (
+            _id(fields, seen, "sector"),
+            fields.text("label"),
+            fields.text("description"),
+        )
         shared = fields.boolean("shared")
         subroles = _subroles(fields)
         if ident and label and description:
@@ -88,43 +105,64 @@ def load_sectors(root: Path, report: Report) -> dict[str, Sector]:
 
 
 def _subroles(fields: Fields) -> tuple[SubRole, ...]:
-    result: list[SubRole] = []
+    return tuple(SubRole(ident, label) for ident, label in _id_labels(fields, "subroles", "sub-role"))
+
+
+def _id_labels(fields: Fields, key: str, what: str) -> list[tuple[str, str]]:
+    """Return a list field of {id, label} pairs, reporting bad and duplicate entries."""
+    result: list[tuple[str, str]] = []
     seen: dict[str, int] = {}
-    for item, line in fields.items("subroles"):
+    for item, line in fields.items(key):
         if not isinstance(item, LineDict):
-            fields.report.add(fields.rel, line, f"a sub-role must be {{id: ..., label: ...}}, not {describe(item)}")
+            fields.report.add(
+                fields.rel, line, f"a {what} must be {{id: ..., label: ...}}, not {describe(item)}"
+            )
             continue
-        sub = Fields(item, fields.rel, fields.report, allowed=("id", "label"), required=("id", "label"),
-                     where="a sub-role")
-        ident, label = _id(sub, seen, "sub-role"), sub.text("label")
+        entry = Fields(
+            item,
+            fields.rel,
+            fields.report,
+            allowed=("id", "label"),
+            required=("id", "label"),
+            where=f"a {what}",
+        )
+        ident, label = _id(entry, seen, what), entry.text("label")
         if ident and label:
-            result.append(SubRole(ident, label))
-    return tuple(result)
+            result.append((ident, label))
+    return result
 
 
-_RESOURCE_FIELDS = ("id", "name", "jurisdiction", "phone", "text", "url", "hours", "languages", "description",
-                    "source", "verified_on")
+_RESOURCE_FIELDS = (
+    "id",
+    "name",
+    "jurisdiction",
+    "phone",
+    "text",
+    "url",
+    "hours",
+    "languages",
+    "description",
+    "source",
+    "verified_on",
+)
 
 
-def load_resources(root: Path, report: Report) -> dict[str, Resource]:
-    """Load resources.yml: its jurisdictions, then its resources."""
+def load_resources(root: Path, report: Report, declared: set[str]) -> dict[str, Resource]:
+    """Load resources.yml: its jurisdictions, then its resources; add every id it declares to declared."""
     data = _load_list(root, RESOURCES_FILE, report)
     if data is None:
         return {}
     if not isinstance(data, LineDict):
-        report.add(RESOURCES_FILE, 1, f'{RESOURCES_FILE} must have "jurisdictions" and "resources", '
-                                      f"not {describe(data)}")
+        report.add(
+            RESOURCES_FILE,
+            1,
+            f'{RESOURCES_FILE} must have "jurisdictions" and "resources", not {describe(data)}',
+        )
         return {}
-    top = Fields(data, RESOURCES_FILE, report, allowed=("jurisdictions", "resources"), required=("resources",))
-    jurisdictions: dict[str, int] = {}
-    for item, line in top.items("jurisdictions"):
-        if not isinstance(item, LineDict):
-            report.add(RESOURCES_FILE, line, f"a jurisdiction must be {{id: ..., label: ...}}, not {describe(item)}")
-            continue
-        fields = Fields(item, RESOURCES_FILE, report, allowed=("id", "label"), required=("id", "label"),
-                        where="a jurisdiction")
-        _id(fields, jurisdictions, "jurisdiction")
-        fields.text("label")
+    top = Fields(
+        data, RESOURCES_FILE, report, allowed=("jurisdictions", "resources"), required=("resources",)
+    )
+    jurisdictions = {ident for ident, _ in _id_labels(top, "jurisdictions", "jurisdiction")}
     resources: dict[str, Resource] = {}
     seen: dict[str, int] = {}
     entries = _entries(data.get("resources"), RESOURCES_FILE, report, "resources")
@@ -132,21 +170,33 @@ def load_resources(root: Path, report: Report) -> dict[str, Resource]:
         resource = _resource(entry, report, seen, jurisdictions)
         if resource:
             resources[resource.id] = resource
+    declared.update(seen)
     return resources
 
 
-def _resource(entry: LineDict, report: Report, seen: dict[str, int], jurisdictions: dict[str, int]):
-    fields = Fields(entry, RESOURCES_FILE, report, allowed=_RESOURCE_FIELDS,
-                    required=("id", "name", "jurisdiction", "description", "source", "verified_on"))
+def _resource(
+    entry: LineDict, report: Report, seen: dict[str, int], jurisdictions: set[str]
+) -> Resource | None:
+    fields = Fields(
+        entry,
+        RESOURCES_FILE,
+        report,
+        allowed=_RESOURCE_FIELDS,
+        required=("id", "name", "jurisdiction", "description", "source", "verified_on"),
+    )
     ident = _id(fields, seen, "resource")
-    values = {key: fields.text(key) for key in ("name", "jurisdiction", "phone", "text", "hours", "languages",
-                                                 "description", "source")}
+    values = {
+        key: fields.text(key)
+        for key in ("name", "jurisdiction", "phone", "text", "hours", "languages", "description", "source")
+    }
     url = check_url(fields, "url")
     jurisdiction = values["jurisdiction"]
     if jurisdiction and jurisdictions and jurisdiction not in jurisdictions:
-        fields.error("jurisdiction", f'unknown jurisdiction "{jurisdiction}": add it to "jurisdictions" first')
+        fields.error(
+            "jurisdiction", f'unknown jurisdiction "{jurisdiction}": add it to "jurisdictions" first'
+        )
     verified = _date(fields, "verified_on")
-    if not values["phone"] and not values["text"] and not url and "id" in entry:
+    if not {"phone", "text", "url"} & set(entry) and "id" in entry:
         report.warn(RESOURCES_FILE, entry.line, f'resource "{entry["id"]}" has no phone, text or url')
     required = (ident, values["name"], jurisdiction, values["description"], values["source"], verified)
     if not all(required):
@@ -174,14 +224,19 @@ def load_terms(root: Path, report: Report) -> list[Term]:
     terms = []
     seen: set[str] = set()
     for entry in _entries(_load_list(root, TERMS_FILE, report, required=False), TERMS_FILE, report, "terms"):
-        fields = Fields(entry, TERMS_FILE, report, allowed=("term", "suggestion", "reason"),
-                        required=("term", "suggestion", "reason"))
+        fields = Fields(
+            entry,
+            TERMS_FILE,
+            report,
+            allowed=("term", "suggestion", "reason"),
+            required=("term", "suggestion", "reason"),
+        )
         term, suggestion, reason = fields.text("term"), fields.text("suggestion"), fields.text("reason")
         if term and term.lower() in seen:
             fields.error("term", f'duplicate term "{term}"')
         elif term and suggestion and reason:
             seen.add(term.lower())
-            terms.append(Term(term, suggestion, reason, term_pattern(term)))
+            terms.append(Term.make(term, suggestion, reason))
     return terms
 
 

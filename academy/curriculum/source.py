@@ -1,4 +1,4 @@
-"""Read curriculum files: bytes to text, front matter to YAML with line numbers, problems collected on the way."""
+"""Read curriculum files: bytes to text, front matter to YAML with line numbers, problems collected."""
 
 from __future__ import annotations
 
@@ -94,9 +94,9 @@ class Report:
         return [p for p in self.problems if p.severity == "warning"]
 
 
-def suggest(word: Any, choices: Iterable[str]) -> str:
+def suggest(word: Any, choices: Iterable[str], cutoff: float = 0.6) -> str:
     """Return ' (did you mean "x"?)' when a choice is close to word, else ''."""
-    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(str(word), list(choices), n=1, cutoff=cutoff)
     return f' (did you mean "{close[0]}"?)' if close else ""
 
 

@@ -126,20 +126,23 @@ def window_error(session: TrainingSession, now: datetime) -> str | None:
     return None
 
 
-def open_sessions(now: datetime | None = None) -> list[TrainingSession]:
-    """Sessions taking check-ins now (few at any moment)."""
-    now = now or utcnow()
+def code_candidates(now: datetime) -> list[TrainingSession]:
+    """Sessions a typed code may belong to: those of the surrounding day (few at any moment).
+
+    Ended and closed ones are included so that their code gets a clear "ended" answer, not "wrong code".
+    """
+    day = timedelta(days=1)
     return list(db.session.scalars(select(TrainingSession).where(
-        TrainingSession.status == "scheduled", TrainingSession.starts_at <= now + EARLY,
-        TrainingSession.ends_at >= now).order_by(TrainingSession.id)))
+        TrainingSession.starts_at <= now + day, TrainingSession.ends_at >= now - day)
+        .order_by(TrainingSession.starts_at, TrainingSession.id)))
 
 
 def find_by_short_code(code: str, now: datetime | None = None) -> TrainingSession | None:
-    """Find the open session whose current (or previous) short code this is."""
+    """Find the session whose current (or previous) short code this is; codes are per session, so none is asked."""
     now = now or utcnow()
     if not codes.looks_like_short(code):
         return None
-    for session in open_sessions(now):
+    for session in code_candidates(now):
         if codes.verify(session.secret, session.id, code, now.timestamp()):
             return session
     return None
@@ -191,18 +194,25 @@ def frozen_error(session: TrainingSession) -> str | None:
     return None
 
 
+def on_roster(session: TrainingSession, name: str) -> bool:
+    """Whether someone of this name (walk-in or account) is already on the roster."""
+    name = " ".join(name.split()).lower()
+    query = (select(Attendance.id).outerjoin(User, Attendance.user_id == User.id)
+             .where(Attendance.session_id == session.id,
+                    or_(func.lower(Attendance.walk_in_name) == name, func.lower(User.name) == name)))
+    return db.session.scalar(query.limit(1)) is not None
+
+
 def add_walk_in(session: TrainingSession, name: str, actor, reason: str | None = None, *,
                 method: str = "manual", now: datetime | None = None) -> Attendance | None:
-    """Add someone without an account by name; None if that name is already on the roster as a walk-in."""
+    """Add someone without an account by name; None if someone of that name is already on the roster."""
     error = frozen_error(session)
     if error:
         raise SessionError(error)
     name = " ".join(name.split())
     if not name:
         raise SessionError("Enter the person's name.")
-    taken = db.session.scalar(select(Attendance.id).where(
-        Attendance.session_id == session.id, func.lower(Attendance.walk_in_name) == name.lower()))
-    if taken is not None:
+    if on_roster(session, name):
         return None
     now = now or utcnow()
     over = session.capacity is not None and attendee_count(session) >= session.capacity

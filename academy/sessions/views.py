@@ -1,10 +1,208 @@
-"""In-person sessions and check-in."""
+"""In-person sessions for trainers: list, schedule, edit, cancel, close, and the projector display.
 
-from flask import Blueprint, render_template
+The roster lives in roster_views.py and the attendee's check-in in checkin_views.py, on the same blueprint.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from academy.accounts.forms import EmptyForm
+from academy.accounts.models import Community, User
+from academy.accounts.permissions import can_manage_session, role_required
+from academy.courses.catalog import curriculum, get_course
+from academy.database import utcnow
+from academy.extensions import db
+from academy.sessions import closing, display, service
+from academy.sessions.forms import ReasonForm, SessionForm
+from academy.sessions.models import TrainingSession
 
 bp = Blueprint("sessions", __name__, template_folder="templates")
+MANAGERS = ("trainer", "coordinator", "admin")
+
+
+# --- helpers shared by the session views ---------------------------------------------------------------------
+
+
+def zone() -> ZoneInfo:
+    """The time zone sessions are scheduled and shown in (ACADEMY_TIMEZONE, default UTC)."""
+    try:
+        return ZoneInfo(current_app.config.get("ACADEMY_TIMEZONE") or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def to_utc(naive: datetime) -> datetime:
+    return naive.replace(tzinfo=zone()).astimezone(UTC)
+
+
+@bp.app_template_filter("session_time")
+def session_time(moment: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """Format a stored UTC time in the academy's time zone."""
+    return moment.astimezone(zone()).strftime(fmt) if moment else ""
+
+
+@bp.app_context_processor
+def _home_helpers() -> dict:
+    return {"sessions_next_for": service.next_sessions}
+
+
+def load_managed(session_id: int) -> TrainingSession:
+    """Load a session the signed-in user may manage: 404 if unknown, 403 if not theirs."""
+    session = db.get_or_404(TrainingSession, session_id)
+    if not can_manage_session(current_user, session):
+        abort(403)
+    return session
+
+
+def _communities() -> list[Community]:
+    if current_user.role == "coordinator":
+        return sorted(current_user.coordinated_communities, key=lambda c: c.name)
+    return list(db.session.scalars(select(Community).order_by(Community.name)))
+
+
+def _trainer_choices() -> list[User]:
+    return list(db.session.scalars(select(User).where(User.role.in_(MANAGERS), User.deleted_at.is_(None))
+                                   .order_by(User.name)))
+
+
+def _session_form(session: TrainingSession | None) -> SessionForm:
+    form = SessionForm()
+    form.set_choices(curriculum().courses.values(), _communities(), _trainer_choices())
+    if current_user.role == "coordinator":
+        form.community.choices = form.community.choices[1:]  # a coordinator schedules for their communities
+    if session is not None and not form.is_submitted():
+        form.course.data, form.title.data, form.place.data = session.course_slug, session.title, session.place
+        form.starts_at.data = session.starts_at.astimezone(zone()).replace(tzinfo=None)
+        form.ends_at.data = session.ends_at.astimezone(zone()).replace(tzinfo=None)
+        form.community.data = str(session.community_id or "")
+        form.capacity.data, form.require_quiz.data = session.capacity, session.require_quiz
+        form.trainers.data = [t.id for t in session.trainers]
+    elif session is None and not form.is_submitted() and current_user.role == "trainer":
+        form.trainers.data = [current_user.id]
+    return form
+
+
+def _save(form: SessionForm, session: TrainingSession | None) -> TrainingSession | None:
+    """Validate the rest of the form against the course, then save; None if an error was shown."""
+    course = get_course(form.course.data)
+    if form.require_quiz.data and course.quiz is None:
+        form.require_quiz.errors.append("This course has no quiz.")
+        return None
+    chosen = [u for u in _trainer_choices() if u.id in (form.trainers.data or [])]
+    try:
+        return service.save_session(
+            session, current_user, course_slug=course.slug, title=form.title.data or course.title,
+            starts_at=to_utc(form.starts_at.data), ends_at=to_utc(form.ends_at.data), place=form.place.data,
+            community_id=int(form.community.data) if form.community.data else None,
+            capacity=form.capacity.data, require_quiz=closing.quiz_required_by(course, form.require_quiz.data),
+            trainers=chosen)
+    except service.SessionError as exc:
+        form.ends_at.errors.append(str(exc))
+        return None
+
+
+# --- list, schedule, edit, cancel, close --------------------------------------------------------------------
 
 
 @bp.get("/sessions")
+@role_required(*MANAGERS)
 def index():
-    return render_template("error.html", code=503, name="Coming soon", description="Sessions are being built.")
+    """List the sessions the user manages: upcoming and running first, then past ones."""
+    upcoming, past = service.sessions_for_manager(current_user)
+    return render_template("sessions/index.html", upcoming=upcoming, past=past, now=utcnow())
+
+
+@bp.route("/sessions/new", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def new():
+    form = _session_form(None)
+    if form.validate_on_submit():
+        session = _save(form, None)
+        if session is not None:
+            db.session.commit()
+            flash("The session is scheduled.", "success")
+            return redirect(url_for("sessions.roster", session_id=session.id))
+    return render_template("sessions/edit.html", form=form, session=None)
+
+
+@bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def edit(session_id: int):
+    session = load_managed(session_id)
+    if session.is_frozen:
+        flash(f"This session is {session.status}; it can no longer be edited.", "error")
+        return redirect(url_for("sessions.roster", session_id=session.id))
+    form = _session_form(session)
+    if form.validate_on_submit() and _save(form, session) is not None:
+        db.session.commit()
+        flash("The session is saved.", "success")
+        return redirect(url_for("sessions.roster", session_id=session.id))
+    return render_template("sessions/edit.html", form=form, session=session)
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def cancel(session_id: int):
+    session = load_managed(session_id)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            service.cancel_session(session, current_user, form.reason.data)
+        except service.SessionError as exc:
+            form.reason.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("The session is cancelled.", "success")
+            return redirect(url_for("sessions.roster", session_id=session.id))
+    return render_template("sessions/cancel.html", session=session, form=form)
+
+
+@bp.route("/sessions/<int:session_id>/close", methods=["GET", "POST"])
+@role_required(*MANAGERS)
+def close(session_id: int):
+    session = load_managed(session_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            summary = closing.close_session(session, current_user)
+        except service.SessionError as exc:
+            flash(str(exc), "error")
+        else:
+            db.session.commit()
+            flash(closing.describe(summary), "success")
+        return redirect(url_for("sessions.roster", session_id=session.id))
+    course = get_course(session.course_slug)
+    return render_template("sessions/close.html", session=session, form=form, course=course,
+                           quiz_required=closing.quiz_required(session, course))
+
+
+# --- the projector display ----------------------------------------------------------------------------------
+
+
+@bp.get("/sessions/<int:session_id>/display")
+@role_required(*MANAGERS)
+def show_display(session_id: int):
+    """The full-screen check-in page for a projector."""
+    session = load_managed(session_id)
+    data = display.state(session, current_app.config["ACADEMY_PUBLIC_URL"], utcnow())
+    return render_template("sessions/display.html", session=session, data=data,
+                           public_url=current_app.config["ACADEMY_PUBLIC_URL"])
+
+
+@bp.get("/sessions/<int:session_id>/display.json")
+@role_required(*MANAGERS)
+def display_json(session_id: int):
+    """The current code, QR image and count, polled by sessions.js."""
+    session = load_managed(session_id)
+    response = jsonify(display.state(session, current_app.config["ACADEMY_PUBLIC_URL"], utcnow()))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+from academy.sessions import checkin_views, roster_views  # noqa: E402, F401  (routes on this blueprint)

@@ -114,6 +114,14 @@ def test_check_symbol_may_be_a_look_alike_too():
     assert normalize_code("0000-0000-0000-0014-u") == "0000-0000-0000-0014-U"
 
 
+def test_letters_from_other_scripts_are_not_taken_for_look_alikes():
+    data = "1000000000000000"
+    code = group(data + check_symbol(data))
+    assert normalize_code(code) == code
+    assert normalize_code("\u0131" + code[1:]) is None  # Turkish dotless i, which upper-cases to I
+    assert normalize_code("\u0406" + code[1:]) is None  # Cyrillic I
+
+
 @pytest.mark.parametrize(
     "text",
     [

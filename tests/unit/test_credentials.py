@@ -12,15 +12,19 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft201909Validator
 
 from academy.certificates import credentials, keys
 from academy.certificates.codes import new_code
 from academy.certificates.credentials import (
     Achievement,
+    VerificationResult,
     build_open_badge,
     canonicalize,
     check_dates,
+    check_status,
     hash_data,
     identity_hash,
     sign,
@@ -301,6 +305,37 @@ def test_a_key_that_is_not_the_issuer_fails(record):
     assert not result.ok and "is not the issuer" in result.reason
 
 
+def test_a_validly_signed_proof_for_another_purpose_fails(record):
+    signed = sign(
+        own_document(record), record.private_key, record.verification_method, CREATED, "authentication"
+    )
+    result = verify(signed)
+    assert not result.ok and "proof purpose" in result.reason
+    assert verify(signed, proof_purpose="authentication").ok
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [("type", "Ed25519Signature2020", "proof type"), ("created", "2025-01-01", "proof created")],
+)
+def test_a_validly_signed_proof_with_bad_options_fails(record, field, value, words):
+    document = own_document(record)
+    options = credentials.proof_config(document, record.verification_method, CREATED, "assertionMethod")
+    options[field] = value
+    signature = record.private_key.sign(hash_data(document, options))
+    result = verify({**document, "proof": {**options, "proofValue": keys.multibase_encode(signature)}})
+    assert not result.ok and words in result.reason
+
+
+@pytest.mark.parametrize("issuer", [None, {"name": "Academy"}, 42])
+def test_a_document_without_an_issuer_id_fails(record, issuer):
+    document = {**own_document(record), "issuer": issuer}
+    signed = sign(document, record.private_key, record.verification_method, CREATED)
+    result = verify(signed)
+    assert not result.ok and "no issuer" in result.reason
+    assert verify(signed, check_issuer=False).ok
+
+
 def test_signing_refuses_a_method_that_does_not_name_the_key(record):
     stranger = keys.generate_key()
     with pytest.raises(ValueError, match="does not name"):
@@ -526,3 +561,49 @@ def test_pure_modules_import_neither_flask_nor_sqlalchemy(module):
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split(".")[0])
     assert not imported & {"flask", "flask_sqlalchemy", "sqlalchemy", "werkzeug"}
+
+
+# --- robustness: whatever a file holds, the checks answer instead of raising ---
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+field_names = st.sampled_from(
+    [
+        "@context",
+        "issuer",
+        "proof",
+        "validFrom",
+        "validUntil",
+        "credentialStatus",
+        "type",
+        "id",
+        "credentialSubject",
+    ]
+)
+documents = st.dictionaries(field_names | st.text(max_size=8), json_values, max_size=8)
+proof_fields = st.sampled_from(
+    ["type", "proofPurpose", "verificationMethod", "proofValue", "created", "@context"]
+)
+proofs = st.dictionaries(proof_fields, json_values | st.just(OTHER_METHOD) | st.just("z" + "2" * 80)).map(
+    lambda proof: {**proof, "cryptosuite": "eddsa-jcs-2022"}
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents, documents)
+def test_checks_never_raise_on_arbitrary_json(document, status_list):
+    assert isinstance(verify(document), VerificationResult)
+    assert isinstance(check_status(document, status_list), str)
+    checks = verify_file(document, NOW, status_list, trusted_issuers=["did:key:x"])
+    assert all(ok in (True, False) for _, ok, _ in checks)
+
+
+@settings(max_examples=200, deadline=None)
+@given(documents, st.lists(proofs, min_size=1, max_size=2))
+def test_malformed_proofs_never_verify_and_never_raise(document, proof_list):
+    assert not verify({**document, "proof": proof_list}).ok

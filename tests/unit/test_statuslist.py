@@ -104,7 +104,6 @@ def test_all_zero_list_encodes_small_and_matches_the_spec_example():
         "zH4sIAAAAAAAAA",
         "u!!!",
         "u" + base64.urlsafe_b64encode(b"not gzip at all").decode(),
-        encode_raw(bytes(1024)),  # shorter than 16 KB
         encode_raw(bytes(16384))[:-10],  # truncated
         "u\u00e9",
         None,
@@ -113,6 +112,11 @@ def test_all_zero_list_encodes_small_and_matches_the_spec_example():
 def test_malformed_encoded_lists_are_refused(encoded):
     with pytest.raises(ValueError):
         StatusList.decode(encoded)
+
+
+def test_a_list_shorter_than_16_kb_is_refused():
+    with pytest.raises(ValueError, match="fewer than the minimum"):
+        StatusList.decode(encode_raw(bytes(1024)))
 
 
 def test_a_list_that_inflates_beyond_the_limit_is_refused():
@@ -236,9 +240,23 @@ def test_check_status_checks_the_list_validity_when_given_now(issuer):
     assert check_status(credential_for(issuer, 1), status_list, now=datetime(2026, 1, 1, tzinfo=UTC)) == "ok"
 
 
-def test_check_status_refuses_a_list_with_another_purpose(issuer):
-    bits = StatusList().encode()
-    unsigned = build_status_list_credential(URL, 1, bits, issuer.did, CREATED)
-    unsigned["credentialSubject"]["statusPurpose"] = "suspension"
+@pytest.mark.parametrize(
+    ("path", "value", "words"),
+    [
+        (("credentialSubject", "statusPurpose"), "suspension", "purpose"),
+        (("credentialSubject", "type"), "StatusList2021", "no BitstringStatusList subject"),
+        (
+            ("type",),
+            ["VerifiableCredential", "StatusList2021Credential"],
+            "not a BitstringStatusListCredential",
+        ),
+    ],
+)
+def test_check_status_refuses_a_signed_list_of_another_kind(issuer, path, value, words):
+    unsigned = build_status_list_credential(URL, 1, StatusList().encode(), issuer.did, CREATED)
+    target = unsigned
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = value
     status_list = sign(unsigned, issuer.private_key, issuer.verification_method, CREATED)
-    assert "purpose" in check_status(credential_for(issuer, 1), status_list)
+    assert words in check_status(credential_for(issuer, 1), status_list)

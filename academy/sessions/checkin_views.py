@@ -1,0 +1,190 @@
+"""The attendee's side: scanning the QR code or typing the short code, checking in, and "My sessions".
+
+A scan is verified first, then exchanged for a ten-minute ticket bound to this browser (see checkin.py), so
+signing in or registering never loses the check-in.
+"""
+
+from __future__ import annotations
+
+import smtplib
+
+from flask import current_app, flash, redirect, render_template, request, session as cookie, url_for
+from flask_login import current_user, login_required, login_user
+
+from academy.accounts import service as accounts
+from academy.accounts.forms import EmptyForm, split_sector
+from academy.accounts.mail import send_mail
+from academy.courses.catalog import curriculum, get_course
+from academy.database import utcnow
+from academy.extensions import db, limiter
+from academy.sessions import attendees, checkin, closing, codes, service
+from academy.sessions.forms import CheckinRegisterForm, CodeForm
+from academy.sessions.models import Attendance, TrainingSession
+from academy.sessions.views import bp
+
+BINDING_KEY = "checkin_binding"
+TICKET_KEY = "checkin_ticket"
+
+
+def _binding() -> str:
+    """This browser's check-in binding, created on first use."""
+    if BINDING_KEY not in cookie:
+        cookie[BINDING_KEY] = checkin.new_binding()
+    return cookie[BINDING_KEY]
+
+
+def _issue(session: TrainingSession, method: str):
+    """Exchange a verified code for a ticket and go to the confirm page."""
+    ticket = checkin.make_ticket(current_app.config["SECRET_KEY"], session.id, method, _binding())
+    cookie[TICKET_KEY] = ticket
+    return redirect(url_for("sessions.confirm", ticket=ticket))
+
+
+def _read(ticket: str) -> checkin.Ticket | None:
+    found = checkin.read_ticket(current_app.config["SECRET_KEY"], ticket)
+    if found is None or found.binding != cookie.get(BINDING_KEY):
+        return None
+    return found
+
+
+def _refused(message: str, session: TrainingSession | None = None, status: int = 409):
+    return render_template("sessions/checkin_refused.html", message=message, session=session), status
+
+
+def _limit_key() -> str:
+    """Per person: the account when signed in, else this browser's binding (or address)."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return "browser:" + (cookie.get(BINDING_KEY) or request.remote_addr or "-")
+
+
+@bp.get("/checkin/<int:session_id>/<token>")
+def scan(session_id: int, token: str):
+    """What the QR code opens: verify the code before anything else, then hand out a ticket."""
+    session = db.session.get(TrainingSession, session_id)
+    now = utcnow()
+    if session is None or not codes.verify(session.secret, session.id, token, now.timestamp()):
+        return _refused("This code has changed since it was scanned. Scan the code on the screen again, or "
+                        "type the six-character code shown under it.", status=400)
+    error = service.window_error(session, now)
+    if error:
+        return _refused(error, session)
+    return _issue(session, "code" if codes.looks_like_short(token) else "qr")
+
+
+@bp.route("/checkin", methods=["GET", "POST"])
+@limiter.limit("10 per minute", key_func=_limit_key, methods=["POST"])
+@limiter.limit("300 per minute", methods=["POST"])
+def typed():
+    """The typed fallback: the short code alone finds its session (codes are per session)."""
+    form = CodeForm()
+    if form.validate_on_submit():
+        now = utcnow()
+        session = service.find_by_short_code(form.code.data, now)
+        error = service.window_error(session, now) if session else None
+        if session is None:
+            form.code.errors.append("That code is not right, or it has changed. Type the code on the screen now.")
+        elif error:
+            form.code.errors.append(error)
+        else:
+            return _issue(session, "code")
+    pending = _read(cookie.get(TICKET_KEY, ""))
+    pending_session = db.session.get(TrainingSession, pending.session_id) if pending else None
+    return render_template("sessions/checkin_code.html", form=form, pending=pending_session,
+                           pending_ticket=cookie.get(TICKET_KEY) if pending else None)
+
+
+@bp.route("/checkin/t/<ticket>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", key_func=_limit_key, methods=["POST"])
+@limiter.limit("120 per minute", methods=["POST"], exempt_when=lambda: current_user.is_authenticated)
+def confirm(ticket: str):
+    """One tap for the signed in; a short registration form for the rest."""
+    found = _read(ticket)
+    if found is None:
+        return _refused("This check-in has expired (they last ten minutes). Scan the code on the screen "
+                        "again.", status=400)
+    session = db.get_or_404(TrainingSession, found.session_id)
+    error = service.window_error(session, utcnow())
+    if error:
+        return _refused(error, session)
+    if current_user.is_authenticated:
+        return _confirm_signed_in(session, found, ticket)
+    return _register(session, found, ticket)
+
+
+def _confirm_signed_in(session: TrainingSession, found: checkin.Ticket, ticket: str):
+    form = EmptyForm()
+    if form.validate_on_submit():
+        return _check_in(session, current_user, found.method)
+    return render_template("sessions/checkin_confirm.html", session=session, form=form, ticket=ticket,
+                           remaining=checkin.seconds_remaining(found, utcnow()))
+
+
+def _register(session: TrainingSession, found: checkin.Ticket, ticket: str):
+    form = CheckinRegisterForm()
+    form.set_choices(curriculum().sectors)
+    if form.validate_on_submit():
+        sector, subrole = split_sector(form.sector.data)
+        try:
+            user = attendees.register_attendee(name=form.name.data, email=form.email.data, sector=sector,
+                                               subrole=subrole, organisation=form.organisation.data,
+                                               community_id=session.community_id)
+        except accounts.AccountError:
+            form.email.errors.append("An account already uses this email: sign in below to check in.")
+        else:
+            response = _check_in(session, user, found.method, new_account=True)
+            login_user(user)
+            _send_welcome(user, session)
+            return response
+    login_url = url_for("accounts.login", next=url_for("sessions.confirm", ticket=ticket))
+    return render_template("sessions/checkin_register.html", session=session, form=form, login_url=login_url,
+                           remaining=checkin.seconds_remaining(found, utcnow()))
+
+
+def _check_in(session: TrainingSession, user, method: str, new_account: bool = False):
+    try:
+        result = service.check_in(session, user, method=method)
+    except service.SessionError as exc:
+        db.session.rollback()
+        return _refused(str(exc), session)
+    db.session.commit()
+    cookie.pop(TICKET_KEY, None)
+    if result.created:
+        flash("You are checked in." + (" We emailed you a link to set a password." if new_account else ""),
+              "success")
+    else:
+        flash("You are already checked in.", "info")
+    return redirect(url_for("sessions.checked_in", session_id=session.id))
+
+
+def _send_welcome(user, session: TrainingSession) -> None:
+    """Mail the link to set a password; a mail failure must not undo the check-in."""
+    token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
+    link = current_app.config["ACADEMY_PUBLIC_URL"] + url_for("accounts.reset_password", token=token)
+    subject, body = attendees.welcome_mail(user, session, link)
+    try:
+        send_mail(user.email, subject, body, user_id=user.id)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.warning("welcome mail for user %s not sent", user.id, exc_info=True)
+
+
+@bp.get("/checkin/done/<int:session_id>")
+@login_required
+def checked_in(session_id: int):
+    """After checking in: what it means for the course."""
+    session = db.get_or_404(TrainingSession, session_id)
+    attendance = db.session.scalar(db.select(Attendance).where(Attendance.session_id == session.id,
+                                                               Attendance.user_id == current_user.id))
+    if attendance is None:
+        return redirect(url_for("sessions.mine"))
+    course = get_course(session.course_slug)
+    return render_template("sessions/checkin_done.html", session=session, attendance=attendance, course=course,
+                           quiz_required=closing.quiz_required(session, course))
+
+
+@bp.get("/my/sessions")
+@login_required
+def mine():
+    """The attendee's upcoming and attended sessions."""
+    upcoming, attended = attendees.sessions_of(current_user)
+    return render_template("sessions/mine.html", upcoming=upcoming, attended=attended)

@@ -1,0 +1,91 @@
+"""Session forms. Choices (courses, communities, trainers, sectors) are filled by the view from live data."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField,
+                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms.validators import DataRequired, ValidationError, Email, Length, NumberRange, Optional
+
+from academy.accounts.forms import sector_choices
+from academy.curriculum.model import Sector
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class SessionForm(FlaskForm):
+    course = SelectField("Course", validators=[DataRequired(message="Choose the course taught.")])
+    title = StringField("Session name", validators=[Optional(), Length(max=200)],
+                        description="Shown on the check-in screen. Leave empty to use the course title.")
+    starts_at = DateTimeLocalField("Starts", format=DATETIME_FORMAT,
+                                   validators=[DataRequired(message="Enter the date and time it starts.")])
+    ends_at = DateTimeLocalField("Ends", format=DATETIME_FORMAT,
+                                 validators=[DataRequired(message="Enter the date and time it ends.")])
+    place = StringField("Place", validators=[DataRequired(), Length(max=300)],
+                        description="The room and address, as attendees should find it.")
+    community = SelectField("Community", coerce=str, validators=[Optional()])
+    capacity = IntegerField("Capacity", validators=[Optional(), NumberRange(min=1, max=10000)],
+                            description="Seats in the room. Check-ins above it are accepted and flagged.")
+    trainers = SelectMultipleField("Trainers", coerce=int, validators=[Optional()],
+                                   description="Everyone chosen can show the check-in code and fix the roster.")
+    require_quiz = BooleanField("Attendees must also pass the course quiz afterwards")
+    submit = SubmitField("Save session")
+
+    def set_choices(self, courses, communities, trainers) -> None:
+        self.course.choices = [("", "Choose a course")] + [(c.slug, c.title) for c in courses]
+        self.community.choices = [("", "No community")] + [(str(c.id), c.name) for c in communities]
+        self.trainers.choices = [(u.id, u.name) for u in trainers]
+
+    def validate_ends_at(self, field) -> None:
+        if field.data and self.starts_at.data and field.data <= self.starts_at.data:
+            raise ValidationError("The session must end after it starts.")
+
+
+class CheckinRegisterForm(FlaskForm):
+    """The short phone-sized form for someone checking in without an account."""
+
+    name = StringField("Full name", validators=[DataRequired(message="Enter your name."), Length(max=200)],
+                       description="As it should appear on your certificate.")
+    email = EmailField("Email", validators=[DataRequired(), Email(message="Enter a valid email address."),
+                                            Length(max=254)],
+                       description="We send a link to set a password; it is never shown to others.")
+    sector = SelectField("Your sector and role", validators=[DataRequired(message="Choose your sector.")])
+    organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
+    submit = SubmitField("Check me in")
+
+    def set_choices(self, sectors: dict[str, Sector]) -> None:
+        self.sector.choices = sector_choices(sectors)
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Code on the screen", validators=[DataRequired(message="Type the code on the screen."),
+                                                         Length(max=20)],
+                       description="Six letters and digits, shown under the QR code. It changes every 15 seconds.")
+    submit = SubmitField("Continue")
+
+
+class MarkForm(FlaskForm):
+    user_id = HiddenField(validators=[DataRequired()])
+    reason = StringField("Reason", validators=[Optional(), Length(max=300)])
+    submit = SubmitField("Mark present")
+
+
+class WalkInForm(FlaskForm):
+    name = StringField("Walk-in's full name", validators=[DataRequired(message="Enter the person's name."),
+                                                          Length(max=200)],
+                       description="Someone without an account. Walk-ins are counted but get no certificate.")
+    reason = StringField("Reason", validators=[Optional(), Length(max=300)])
+    submit = SubmitField("Add walk-in")
+
+
+class ReasonForm(FlaskForm):
+    reason = StringField("Reason", validators=[DataRequired(message="Say why."), Length(max=300)])
+    submit = SubmitField("Remove")
+
+
+class PaperForm(FlaskForm):
+    names = TextAreaField("Names from the sheet", validators=[Optional()],
+                          description="One person per line: the name, then the email if they wrote one.")
+    file = FileField("Or upload a CSV", description="A `name` column and optionally an `email` column.")
+    submit = SubmitField("Add to the roster")

@@ -1,0 +1,89 @@
+"""The paper sign-in sheet (fpdf2): the fallback when the network is down, typed back in afterwards."""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from pathlib import Path
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from academy.sessions.models import TrainingSession
+
+FONT_DIRS = (Path(__file__).resolve().parent.parent / "fonts", Path("/usr/share/fonts/truetype/dejavu"))
+COLUMNS = (("No.", 10), ("Full name (as on the certificate)", 62), ("Email, if you have an account", 58),
+           ("Organisation", 32), ("Signature", 28))
+ROW_HEIGHT = 9
+MIN_ROWS, MAX_ROWS = 25, 400
+
+
+def _font_dir() -> Path | None:
+    return next((d for d in FONT_DIRS if (d / "DejaVuSans.ttf").exists()), None)
+
+
+class Sheet(FPDF):
+    """An A4 sheet whose header and column titles repeat on every page."""
+
+    def __init__(self, heading: list[str]):
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.heading = heading
+        self.face = "Helvetica"
+        fonts = _font_dir()
+        if fonts is not None:
+            self.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
+            self.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
+            self.face = "DejaVu"
+        self.set_auto_page_break(auto=True, margin=15)
+        self.set_margins(10, 10, 10)
+
+    def text_of(self, text: str) -> str:
+        """Core fonts only know Latin-1; DejaVu knows the rest."""
+        return text if self.face == "DejaVu" else text.encode("latin-1", "replace").decode("latin-1")
+
+    def header(self) -> None:
+        self.set_font(self.face, "B", 14)
+        self.cell(0, 7, self.text_of(self.heading[0]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(self.face, "", 9)
+        for line in self.heading[1:]:
+            self.multi_cell(0, 4.5, self.text_of(line), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(2)
+        self.set_font(self.face, "B", 8.5)
+        self.set_fill_color(230, 234, 240)
+        for title, width in COLUMNS:
+            self.cell(width, 7, self.text_of(title), border=1, fill=True)
+        self.ln(7)
+
+    def footer(self) -> None:
+        self.set_y(-12)
+        self.set_font(self.face, "", 8)
+        self.cell(0, 6, f"Page {self.page_no()} of {{nb}}", align="C")
+
+
+def heading_lines(session: TrainingSession, course_title: str, tz: tzinfo, public_url: str) -> list[str]:
+    starts, ends = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+    trainers = ", ".join(t.display_name for t in session.trainers) or "-"
+    return [
+        f"Sign-in sheet: {session.title}",
+        f"Course: {course_title}   ·   Session number {session.id}",
+        f"{starts:%A %d %B %Y, %H:%M} to {ends:%H:%M} ({starts:%Z})   ·   {session.place}",
+        f"Trainer(s): {trainers}",
+        "Write your name as it should appear on your certificate. Write the email of your academy account so "
+        "your attendance counts towards your certificate; without one you are counted as a walk-in, without a "
+        f"certificate. You can also check in at {public_url}/checkin once the network is back.",
+    ]
+
+
+def sign_in_sheet(session: TrainingSession, *, course_title: str, tz: tzinfo, public_url: str) -> bytes:
+    """Return a PDF with numbered blank rows: the capacity, at least 25."""
+    pdf = Sheet(heading_lines(session, course_title, tz, public_url))
+    pdf.set_title(pdf.text_of(f"Sign-in sheet: {session.title}"))
+    pdf.set_creator("The Academy")
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    pdf.set_font(pdf.face, "", 10)
+    rows = min(max(session.capacity or 0, MIN_ROWS), MAX_ROWS)
+    for number in range(1, rows + 1):
+        for index, (_title, width) in enumerate(COLUMNS):
+            pdf.cell(width, ROW_HEIGHT, str(number) if index == 0 else "", border=1)
+        pdf.ln(ROW_HEIGHT)
+    return bytes(pdf.output())

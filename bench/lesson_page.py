@@ -1,0 +1,217 @@
+"""Benchmark a signed-in lesson page against a bare Flask route, in the same run, under gunicorn.
+
+    .venv/bin/python bench/lesson_page.py [--seconds 5] [--rounds 2] [--curricula DIR]
+
+Makes a temporary instance with `academy demo` (ACADEMY_INSTANCE_PATH), serves the academy and the tiny
+`bare_app` below with gunicorn (2 sync workers each), signs in as the demo trainee, drives both with wrk and
+prints requests per second and the ratio (target >= 0.6x). Also prints the time to load and render all
+curricula (target < 0.3 s) and the resident memory of one academy worker after serving (target < 150 MB).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+TARGET_RATIO, TARGET_LOAD, TARGET_RSS_MB = 0.6, 0.3, 150
+DEMO_EMAIL, DEMO_PASSWORD = "trainee@demo.academy", "demo-password-1"
+
+bare_app = Flask(__name__)
+
+
+@bare_app.get("/")
+def bare():
+    """The baseline: a route that does nothing."""
+    return "ok"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_instance(instance: Path, env: dict) -> None:
+    """Run `academy demo`; without migration files yet (the lead adds them), create the schema first."""
+    instance.mkdir(parents=True)
+    (instance / "config.py").write_text(f"SECRET_KEY = {secrets.token_urlsafe(32)!r}\n")
+    if not any((ROOT / "academy" / "migrations" / "versions").glob("*.py")):
+        print("note: no migration files yet; creating the schema with create_all before `academy demo`")
+        code = ("from academy import create_app; from academy.extensions import db; import academy.models\n"
+                "app = create_app()\nwith app.app_context(): db.create_all()")
+        run_quietly([sys.executable, "-c", code], env)
+    run_quietly([str(BIN / "academy"), "demo"], env)
+
+
+def run_quietly(command: list[str], env: dict) -> None:
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    if done.returncode:
+        raise SystemExit(f"{command[0]} failed:\n{done.stderr[-3000:]}")
+
+
+def start(args: list[str], env: dict) -> subprocess.Popen:
+    return subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-k", "sync", "--log-level", "warning", *args],
+                            env=env, cwd=ROOT, start_new_session=True)
+
+
+def wait_ready(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local bench server)
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"server at {url} did not start")
+
+
+def sign_in(base: str) -> str:
+    """Sign in as the demo trainee through the login form; return the session cookie's value."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/login", timeout=10).read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"csrf_token": token, "email": DEMO_EMAIL, "password": DEMO_PASSWORD}).encode()
+    opener.open(f"{base}/login", data=body, timeout=10).read()
+    session = next((c.value for c in jar if c.name == "session"), None)
+    if session is None:
+        raise SystemExit("could not sign in as the demo trainee")
+    return session
+
+
+def check_page(url: str, cookie: str, expect: str) -> None:
+    """Fetch the page once (this also records it as the last lesson) and make sure it is the lesson."""
+    request = urllib.request.Request(url, headers={"Cookie": f"session={cookie}"})
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (local bench server)
+        html = response.read().decode()
+        if response.status != 200 or response.url != url or expect not in html:
+            raise SystemExit(f"{url} did not answer with the lesson (status {response.status})")
+    print(f"lesson page: {len(html) / 1024:.0f} KiB of HTML")
+
+
+def wrk(url: str, seconds: int, cookie: str | None = None) -> float:
+    """Run wrk and return requests per second; refuse a run with errors or redirects."""
+    command = ["wrk", "-t", "1", "-c", "4", "-d", f"{seconds}s", url]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: session={cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
+    if "Non-2xx" in output or "Socket errors" in output:
+        raise SystemExit(f"wrk saw errors on {url}:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def measure(routes: dict, seconds: int, rounds: int) -> dict[str, float]:
+    """Interleave the routes round by round (so drift hits both alike); return the median rps of each."""
+    for url, cookie in routes.values():
+        wrk(url, 2, cookie)  # warm-up
+    figures: dict[str, list[float]] = {name: [] for name in routes}
+    for _ in range(rounds):
+        for name, (url, cookie) in routes.items():
+            figures[name].append(wrk(url, seconds, cookie))
+    return {name: statistics.median(values) for name, values in figures.items()}
+
+
+def load_times(curricula: Path) -> tuple[float, float]:
+    """Return (first load in a fresh process, best of three later loads) of all curricula, in seconds."""
+    code = ("import sys, time\nfrom academy.curriculum import load_curriculum\ntimes = []\n"
+            "for _ in range(4):\n    began = time.perf_counter(); load_curriculum(sys.argv[1])\n"
+            "    times.append(time.perf_counter() - began)\nprint(times[0], min(times[1:]))")
+    out = subprocess.run([sys.executable, "-c", code, str(curricula)], capture_output=True, text=True, check=True,
+                         cwd=ROOT).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def worker_rss_mb(master_pid: int) -> float:
+    """Return the largest resident set of the gunicorn master's workers, in MB."""
+    sizes = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) != master_pid:
+                continue
+            status = (stat.parent / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024)
+    return max(sizes) if sizes else float("nan")
+
+
+def lesson_path(curricula: Path) -> tuple[str, str]:
+    """A middle lesson of the foundation course: its path and title."""
+    sys.path.insert(0, str(ROOT))
+    from academy.curriculum import load_curriculum
+
+    course = load_curriculum(str(curricula)).courses["foundation"]
+    lesson = course.lessons[min(2, len(course.lessons) - 1)]
+    return f"/courses/{course.slug}/lessons/{lesson.slug}", lesson.title
+
+
+def report(rps: dict[str, float], load: tuple[float, float], rss: float) -> None:
+    for name, value in rps.items():
+        print(f"  {name:<22} {value:9.1f} req/s")
+    ratio = rps["lesson page"] / rps["bare Flask route"]
+    print(f"lesson page / bare Flask = {ratio:.2f}x  (target >= {TARGET_RATIO}x: "
+          f"{'met' if ratio >= TARGET_RATIO else 'MISSED'})")
+    print(f"load + render all curricula: {load[0]:.3f} s in a fresh process, {load[1]:.3f} s after "
+          f"(target < {TARGET_LOAD} s: {'met' if load[0] < TARGET_LOAD else 'MISSED'})")
+    print(f"one academy worker's RSS after serving: {rss:.0f} MB  (target < {TARGET_RSS_MB} MB: "
+          f"{'met' if rss < TARGET_RSS_MB else 'MISSED'})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--curricula", type=Path, default=ROOT / "curricula")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+    tmp = Path(tempfile.mkdtemp(prefix="academy-bench-"))
+    env = {**os.environ, "ACADEMY_INSTANCE_PATH": str(tmp / "instance"),
+           "ACADEMY_CURRICULA": str(args.curricula.resolve())}
+    env.pop("DATABASE_URL", None)
+    print("making a demo instance with `academy demo` ...", flush=True)
+    make_instance(tmp / "instance", env)
+    app_port, base_port = free_port(), free_port()
+    servers = [start(["-b", f"127.0.0.1:{app_port}", "academy:create_app()"], env),
+               start(["-b", f"127.0.0.1:{base_port}", "--chdir", str(ROOT / "bench"), "lesson_page:bare_app"], env)]
+    try:
+        app, base = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{base_port}"
+        wait_ready(f"{app}/healthz")
+        wait_ready(f"{base}/")
+        path, title = lesson_path(args.curricula)
+        cookie = sign_in(app)
+        check_page(app + path, cookie, title)
+        print(f"wrk -t1 -c4, {args.rounds} rounds x {args.seconds}s per route, gunicorn 2 sync workers each, "
+              f"{os.cpu_count()} CPU(s); lesson {path} signed in as {DEMO_EMAIL}", flush=True)
+        rps = measure({"bare Flask route": (f"{base}/", None), "lesson page": (app + path, cookie)},
+                      args.seconds, args.rounds)
+        report(rps, load_times(args.curricula), worker_rss_mb(servers[0].pid))
+    finally:
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,238 @@
+"""Auditor pages (check codes, register, audit log), the CLI (export, credentials verify, keys), the demo."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from academy.certificates import codes, register, service
+from academy.extensions import db
+from tests.certificates_fixtures import course, issue, signing_key  # noqa: F401 (fixtures)
+
+T0 = datetime(2025, 2, 3, 4, 5, 6, tzinfo=UTC)
+
+
+# --- who may see the auditor pages ---
+
+
+@pytest.mark.parametrize(("role", "status"), [("trainee", 403), ("trainer", 403), ("coordinator", 403),
+                                              ("auditor", 200), ("admin", 200)])
+@pytest.mark.parametrize("url", ["/audit", "/audit/register", "/audit/log", "/audit/register.csv"])
+def test_auditor_pages_are_for_auditors_and_admins(client, login, role, status, url):
+    login(role)
+    assert client.get(url).status_code == status
+
+
+def test_auditor_pages_need_sign_in(client):
+    response = client.get("/audit")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+# --- checking many codes ---
+
+
+def test_paste_codes_and_see_one_result_each(client, login, issue, make_user):
+    valid = issue(make_user("trainee", name="Ada Lovelace"))
+    revoked = issue(make_user("trainee"))
+    service.revoke_certificate(revoked, make_user("admin"), "x")
+    db.session.commit()
+    login("auditor")
+    unknown = codes.new_code()
+    pasted = f"{valid.code.lower()}\n\n{unknown}\n{codes.group(revoked.code)}\n"
+    page = client.post("/audit", data={"codes": pasted}).get_data(as_text=True)
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    assert len(rows) == 3
+    assert "Valid" in rows[0] and "A. L." in rows[0] and "Ada" not in page
+    assert "Not found" in rows[1] and unknown in rows[1]
+    assert "Revoked" in rows[2]
+
+
+def test_upload_a_csv_of_codes_and_download_the_results(client, login, issue, make_user):
+    certs = [issue(make_user("trainee")) for _ in range(2)]
+    login("auditor")
+    upload = "name,code\nfirst," + codes.group(certs[0].code) + "\nsecond," + certs[1].code + "\nthird,nope\n"
+    page = client.post("/audit", data={"codes": "", "upload": (io.BytesIO(upload.encode()), "codes.csv")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert page.count("badge-ok") == 2 and "nope" in page and "first" not in page
+    hidden = html.unescape(re.search(r'name="download-codes" type="hidden" value="([^"]*)"', page).group(1))
+    response = client.post("/audit/results.csv", data={"download-codes": hidden})
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [(r["input"], r["status"]) for r in rows] == [(codes.group(certs[0].code), "valid"),
+                                                         (certs[1].code, "valid"), ("nope", "not_found")]
+
+
+def test_more_than_1000_codes_is_refused_with_a_message(client, login):
+    login("auditor")
+    response = client.post("/audit", data={"codes": "\n".join(codes.new_code() for _ in range(1001))})
+    assert response.status_code == 413
+    assert "check at most 1,000 at a time" in response.get_data(as_text=True)
+
+
+def test_a_file_over_1_mb_is_refused_with_a_message(client, login):
+    login("auditor")
+    big = io.BytesIO(b"A" * (1024 * 1024 + 10))
+    response = client.post("/audit", data={"upload": (big, "big.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "larger than 1 MB" in response.get_data(as_text=True)
+
+
+def test_a_file_over_the_request_limit_gets_the_same_message(client, login):
+    login("auditor")
+    huge = io.BytesIO(b"A" * (3 * 1024 * 1024))
+    response = client.post("/audit", data={"upload": (huge, "huge.csv")}, content_type="multipart/form-data")
+    assert response.status_code == 413 and "larger than 1 MB" in response.get_data(as_text=True)
+
+
+def test_nothing_to_check(client, login):
+    login("auditor")
+    response = client.post("/audit", data={"codes": "  \n"})
+    assert response.status_code == 400 and "Paste at least one code" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("code\nAAAA\n", ["AAAA"]),
+    ("", []),
+    ("7KQ2-M9XD-4T1B-8HNC-V", ["7KQ2-M9XD-4T1B-8HNC-V"]),
+])
+def test_read_codes_keeps_what_cannot_be_a_code_when_nothing_can(text, found):
+    assert register.read_codes(text) == found
+
+
+def test_read_codes_takes_the_code_column_and_skips_the_header():
+    good = [codes.new_code() for _ in range(3)]
+    text = "Name;Code;Notes\nA;" + good[0] + ";x\nB;" + good[1].lower() + ";y\nC;;\nD;" + good[2] + ";z\n"
+    assert register.read_codes(text) == [good[0], good[1].lower(), good[2]]
+
+
+# --- register and audit log ---
+
+
+def test_register_filters_by_status_course_and_community(client, login, issue, make_user, make_community):
+    riverside, valley = make_community("riverside"), make_community("valley")
+    a = issue(make_user("trainee", community=riverside), "basics")
+    b = issue(make_user("trainee", community=valley), "policing", now=T0 - timedelta(days=900))
+    c = issue(make_user("trainee", community=valley), "basics")
+    service.revoke_certificate(c, make_user("admin"), "Private reason here")
+    db.session.commit()
+    login("auditor")
+
+    def shown(**query) -> set[str]:
+        page = client.get("/audit/register", query_string=query).get_data(as_text=True)
+        return {name for name, cert in (("a", a), ("b", b), ("c", c)) if codes.group(cert.code) in page}
+
+    assert shown() == {"a", "b", "c"}
+    assert shown(status="valid") == {"a"} and shown(status="expired") == {"b"} and shown(status="revoked") == {"c"}
+    assert shown(course="policing") == {"b"}
+    assert shown(community=valley.id) == {"b", "c"}
+    assert shown(community=valley.id, course="basics") == {"c"}
+
+
+def test_register_paginates(client, login, issue, make_user):
+    user = make_user("trainee")
+    for i in range(55):
+        issue(user, now=T0 + timedelta(minutes=i), validity_months=None)
+    login("auditor")
+    first = client.get("/audit/register").get_data(as_text=True)
+    second = client.get("/audit/register?page=2").get_data(as_text=True)
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert first.count('class="code"') == 50 and second.count('class="code"') == 5
+
+
+def test_audit_log_lists_events_read_only(client, login, issue):
+    cert = issue()
+    client.get(f"/verify/{cert.code}")
+    login("auditor")
+    page = client.get("/audit/log").get_data(as_text=True)
+    assert "certificate.issued" in page and "certificate.verified" in page and codes.group(cert.code) in page
+    only = client.get("/audit/log?action=certificate.verified").get_data(as_text=True)
+    assert "<td>certificate.issued</td>" not in only
+    assert client.post("/audit/log").status_code == 405
+
+
+def test_home_panel_for_auditors(client, login):
+    login("auditor")
+    page = client.get("/").get_data(as_text=True)
+    assert 'id="cert-panel-h"' in page and "/audit/register" in page
+
+
+# --- CLI ---
+
+
+def test_cli_export_writes_the_register_as_csv(runner, issue, make_user, make_community):
+    community = make_community("riverside")
+    cert = issue(make_user("trainee", community=community, name="Secret Name"), "policing", now=T0)
+    result = runner.invoke(args=["certificates", "export"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert list(rows[0]) == ["code", "status", "course_slug", "course_title", "sector", "subrole", "community",
+                             "version", "hours", "earned_via", "issued_at", "expires_at"]
+    assert rows == [{"code": codes.group(cert.code), "status": "valid", "course_slug": "policing",
+                     "course_title": "Test policing", "sector": "law-enforcement", "subrole": "police",
+                     "community": "riverside", "version": cert.version, "hours": f"{cert.hours:g}",
+                     "earned_via": "self-paced", "issued_at": "2025-02-03T04:05:06Z",
+                     "expires_at": "2027-02-03T04:05:06Z"}]
+    assert "Secret Name" not in result.output
+
+
+@pytest.fixture
+def credential_files(client, issue, signing_key, tmp_path):
+    cert = issue()
+    document = client.get(f"/api/v1/certificates/{cert.code}/credential").get_json()
+    good = tmp_path / "credential.json"
+    good.write_text(json.dumps(document))
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps({**document, "name": "Something else"}))
+    status = tmp_path / "status.json"
+    status.write_text(client.get("/api/v1/status/1").get_data(as_text=True))
+    return cert, good, tampered, status
+
+
+def test_cli_credentials_verify_valid_and_tampered(runner, credential_files):
+    _, good, tampered, status = credential_files
+    ok = runner.invoke(args=["credentials", "verify", str(good), "--status-list", str(status)])
+    assert ok.exit_code == 0, ok.output
+    for line in ("ok   signature: signed by did:key:", "ok   issuer:", "ok   dates:", "ok   status: not revoked",
+                 "VALID"):
+        assert line in ok.output
+    bad = runner.invoke(args=["credentials", "verify", str(tampered), "--offline"])
+    assert bad.exit_code == 1
+    assert "FAIL signature" in bad.output and "INVALID" in bad.output
+
+
+def test_cli_credentials_verify_sees_a_revocation(runner, client, credential_files, make_user):
+    cert, good, _, status = credential_files
+    service.revoke_certificate(cert, make_user("admin"), "x")
+    db.session.commit()
+    status.write_text(client.get("/api/v1/status/1").get_data(as_text=True))
+    result = runner.invoke(args=["credentials", "verify", str(good), "--status-list", str(status)])
+    assert result.exit_code == 1 and "FAIL status: revoked" in result.output
+
+
+def test_cli_keys_rotate_keeps_old_keys(runner, signing_key):
+    result = runner.invoke(args=["keys", "rotate"])
+    assert result.exit_code == 0 and "new signing key: did:key:z6Mk" in result.output
+    assert "2 key(s)" in result.output
+    listing = runner.invoke(args=["keys", "list"]).output
+    assert [line.split()[2] for line in listing.splitlines()] == ["verify", "signing"]
+
+
+# --- demo ---
+
+
+def test_demo_leaves_every_status_and_is_idempotent(app):
+    from academy import demo
+
+    lines = demo.populate()
+    again = demo.populate()
+    printed = {line.split()[0]: line.split()[1] for line in lines if "/verify/" in line}
+    assert set(printed) == {"valid", "expired", "revoked", "superseded"}
+    assert [line for line in again if "/verify/" in line] == [line for line in lines if "/verify/" in line]
+    for status, code in printed.items():
+        assert service.find(code).status() == status

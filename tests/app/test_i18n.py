@@ -1,0 +1,246 @@
+"""The interface in English, Spanish and French: the switcher, the remembered choice, translated lessons, and
+catalogues that are complete and compiled."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
+from sqlalchemy import select
+
+from academy.accounts.models import User
+from academy.curriculum.files import body_hash
+from academy.curriculum.source import Report, split_front_matter
+from academy.extensions import db
+from tests.conftest import APP_CURRICULA, PASSWORD, ROOT
+
+TRANSLATIONS = ROOT / "academy" / "translations"
+LANGUAGES = ("es", "fr")
+KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+
+
+# --- the catalogues --------------------------------------------------------------------------------------------
+
+
+def _extracted_ids() -> set:
+    """Every msgid the sources mark for translation, extracted as `pybabel extract -F babel.cfg` would."""
+    with open(ROOT / "babel.cfg") as fh:
+        method_map, options_map = parse_mapping_cfg(fh, "babel.cfg")
+    return {_key(message[2]) for message in extract_from_dir(str(ROOT), method_map, options_map, keywords=KEYWORDS)
+            if message[2]}
+
+
+def _po(lang: str):
+    with open(TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        return read_po(fh, locale=lang)
+
+
+def _key(value):
+    return value if isinstance(value, str) else tuple(value)
+
+
+@pytest.fixture(scope="module")
+def extracted() -> set:
+    return _extracted_ids()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_interface_string_is_translated(extracted, lang):
+    catalog = _po(lang)
+    translated = {}
+    for message in catalog:
+        if message.id and not message.fuzzy:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            if all(strings):
+                translated[_key(message.id)] = message
+    missing = sorted(map(str, extracted - set(translated)))
+    assert not missing, f"{len(missing)} string(s) not translated into {lang}; run pybabel update, translate, " \
+                        f"compile (see babel.cfg): {missing[:10]}"
+    assert not catalog.fuzzy
+    problems = [(m.id, [str(e) for e in errors]) for m, errors in catalog.check()]
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_compiled_catalogue_matches_its_po(lang):
+    """The committed .mo holds exactly the .po's translations, so a fresh clone needs no compile step."""
+    folder = TRANSLATIONS / lang / "LC_MESSAGES"
+    with open(folder / "messages.mo", "rb") as fh:
+        compiled = {_key(m.id): _key(m.string) for m in read_mo(fh) if m.id}
+    written = {_key(m.id): _key(m.string) for m in _po(lang) if m.id and not m.fuzzy}
+    stale = sorted(str(k) for k in set(written) | set(compiled) if written.get(k) != compiled.get(k))
+    assert not stale, f"{folder}/messages.mo is out of date: run `pybabel compile -d academy/translations`; " \
+                      f"differs on {stale[:5]}"
+
+
+# --- the switcher --------------------------------------------------------------------------------------------
+
+
+def test_english_by_default_with_the_switcher_on_every_page(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    assert "Learn to recognise and respond to human trafficking" in page
+    assert 'action="/language"' in page and 'value="es"' in page and "Español" in page
+
+
+def test_the_browser_language_is_used_until_someone_chooses(client):
+    page = client.get("/", headers={"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="fr">' in page
+    assert "Apprendre à reconnaître la traite des personnes" in page
+    client.post("/language", data={"locale": "es", "next": "/courses"})
+    page = client.get("/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<html lang="es">' in page
+
+
+def test_switching_as_a_visitor_is_kept_in_the_session_and_goes_back(client):
+    response = client.post("/language", data={"locale": "es", "next": "/login?next=%2Fcourses"})
+    assert response.status_code == 302
+    assert response.location == "/login?next=%2Fcourses"
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="es">' in page
+    assert "<h1>Iniciar sesión</h1>" in page
+    assert "Correo electrónico" in page and "¿Olvidó su contraseña?" in page
+    with client.session_transaction() as session:
+        assert session["locale"] == "es"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example", "", None])
+def test_switching_never_redirects_off_site(client, target):
+    data = {"locale": "fr"} if target is None else {"locale": "fr", "next": target}
+    response = client.post("/language", data=data)
+    assert response.status_code == 302
+    assert response.location == "/"
+
+
+@pytest.mark.parametrize("locale", ["de", "", "es-ES", "<script>"])
+def test_an_unknown_language_is_refused(client, locale):
+    assert client.post("/language", data={"locale": locale}).status_code == 400
+    with client.session_transaction() as session:
+        assert "locale" not in session
+
+
+def test_the_choice_is_remembered_in_the_account(app, client, login):
+    user = login("trainee")
+    client.post("/language", data={"locale": "fr", "next": "/account"})
+    db.session.expire_all()
+    assert db.session.get(User, user.id).locale == "fr"
+    # a new browser, whose own language is Spanish, still gets French once signed in
+    other = app.test_client()
+    other.post("/login", data={"email": user.email, "password": PASSWORD})
+    page = other.get("/", headers={"Accept-Language": "es"}).get_data(as_text=True)
+    assert '<html lang="fr">' in page
+    assert f"Bon retour, {user.name}" in page
+    assert "Poursuivre la formation" in page
+
+
+def test_the_account_language_wins_over_the_session(client, make_user):
+    user = make_user("trainer")
+    user.locale = "es"
+    db.session.commit()
+    client.post("/language", data={"locale": "fr"})
+    client.post("/login", data={"email": user.email, "password": PASSWORD})
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="es">' in page
+    assert "Hola de nuevo" in page and "Formador/a" in page
+
+
+def test_the_language_chosen_before_signing_up_is_kept(client, app):
+    client.post("/language", data={"locale": "es"})
+    response = client.post("/register", data={
+        "name": "Ana Pérez", "email": "ana@example.org", "sector": "law-enforcement/police",
+        "password": PASSWORD, "confirm": PASSWORD, "organisation": "", "community": ""})
+    assert response.status_code == 302, response.data[:500]
+    user = db.session.scalar(select(User).where(User.email == "ana@example.org"))
+    assert user.locale == "es"
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Hola, Ana Pérez. Su cuenta está lista." in page
+
+
+def test_form_errors_and_flashes_are_translated(client, make_user):
+    client.post("/language", data={"locale": "es"})
+    page = client.post("/register", data={"email": "not-an-email", "password": "short", "confirm": "other"})
+    text = page.get_data(as_text=True)
+    assert "Escriba una dirección de correo electrónico válida." in text
+    assert "Use al menos 10 caracteres." in text
+    assert "Las contraseñas no coinciden." in text
+    assert "Elija su sector." in text
+    user = make_user("trainee")
+    text = client.post("/login", data={"email": user.email, "password": "wrong password"}).get_data(as_text=True)
+    assert "El correo electrónico o la contraseña no son correctos." in text
+
+
+def test_sign_in_prompt_and_error_pages_are_translated(client):
+    client.post("/language", data={"locale": "fr"})
+    response = client.get("/courses/basics/lessons/first", follow_redirects=True)
+    assert "Connectez-vous pour continuer." in response.get_data(as_text=True)
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404
+    text = missing.get_data(as_text=True)
+    assert "<h1>Page introuvable</h1>" in text and '<html lang="fr">' in text
+
+
+def test_the_language_page_works_without_the_header_form(client):
+    page = client.get("/language?next=/courses").get_data(as_text=True)
+    assert "<h1>Choose your language</h1>" in page
+    assert 'name="next" value="/courses"' in page
+    assert 'lang="fr"' in page
+
+
+# --- translated lessons -------------------------------------------------------------------------------------
+
+SPANISH_FIRST = """---
+title: La primera lección
+translated_from: "{hash}"
+---
+
+## Consentimiento
+
+El consentimiento no cuenta cuando se ha usado un medio prohibido. Vea [la segunda lección](02-second.md).
+
+::: do
+Llame a [la línea de ayuda](resource:us-nhth).
+:::
+"""
+
+
+@pytest.fixture(scope="module")
+def translated_curricula(tmp_path_factory) -> Path:
+    """The test curricula with a Spanish translation of basics' first lesson only."""
+    root = tmp_path_factory.mktemp("curricula") / "app-curricula"
+    shutil.copytree(APP_CURRICULA, root)
+    original = (root / "basics" / "01-first.md").read_text()
+    document = split_front_matter(original, "basics/01-first.md", Report(str(root)))
+    (root / "basics" / "01-first.es.md").write_text(SPANISH_FIRST.format(hash=body_hash(document.body)))
+    return root
+
+
+@pytest.fixture
+def app_config(request):
+    if "translated_curricula" in request.fixturenames:
+        return {"ACADEMY_CURRICULA": str(request.getfixturevalue("translated_curricula"))}
+    return {}
+
+
+def test_a_spanish_reader_gets_the_translated_lesson_and_english_where_there_is_none(
+        translated_curricula, client, login):
+    user = login("trainee", sector="foundation", subrole=None)
+    user.locale = "es"
+    db.session.commit()
+    first = client.get("/courses/basics/lessons/first").get_data(as_text=True)
+    assert '<html lang="es">' in first
+    assert "La primera lección" in first and "El consentimiento no cuenta" in first
+    assert "The first lesson" not in first
+    second = client.get("/courses/basics/lessons/second").get_data(as_text=True)
+    assert "The second lesson" in second
+    assert "Trafficking does not require crossing a border." in second
+
+
+def test_an_english_reader_keeps_the_original(translated_curricula, client, login):
+    login("trainee", sector="foundation", subrole=None)
+    first = client.get("/courses/basics/lessons/first").get_data(as_text=True)
+    assert "The first lesson" in first and "La primera lección" not in first

@@ -1,0 +1,92 @@
+"""A small world with one user per role and one of everything, for the authorization, CSRF and fuzz tests.
+
+The trainee holds the certificate, the quiz attempt and an attendance; the trainer teaches the session; the
+coordinator coordinates its community (riverside); the auditor and admin have no ties. Routes are walked with
+URL arguments taken from `World.args`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from flask import Flask, g
+
+from academy.database import utcnow
+from academy.extensions import db
+
+ROLES = ("anonymous", "trainee", "trainer", "coordinator", "auditor", "admin")
+
+
+@dataclass
+class World:
+    users: dict = field(default_factory=dict)  # role -> User (no entry for anonymous)
+    args: dict = field(default_factory=dict)  # sample URL values, by name
+    ids: dict = field(default_factory=dict)  # ids of the objects made
+
+
+def build_world(app: Flask, make_user, make_community) -> World:
+    """Create one user per role and one object of every kind, commit, and return their handles."""
+    from academy.accounts import service as accounts
+    from academy.accounts import tokens
+    from academy.certificates import codes, publish
+    from academy.certificates import service as certificates
+    from academy.courses import service as courses
+    from academy.courses.catalog import get_course
+    from academy.quizzes import service as quizzes
+    from academy.sessions import checkin
+    from academy.sessions import codes as checkin_codes
+    from academy.sessions.models import Attendance, TrainingSession
+
+    world = World()
+    riverside = make_community("riverside")
+    world.users = {
+        "trainee": make_user("trainee", community=riverside),
+        "trainer": make_user("trainer", sector="faith-ngo", subrole=None, community=riverside),
+        "coordinator": make_user("coordinator", sector=None, subrole=None, community=riverside,
+                                 coordinates=[riverside]),
+        "auditor": make_user("auditor", sector=None, subrole=None),
+        "admin": make_user("admin", sector=None, subrole=None),
+    }
+    trainee, basics = world.users["trainee"], get_course("basics")
+    certificates.init_keys(app)
+    certificate = certificates.issue_certificate(trainee, basics, via="self-paced")
+    courses.enrol(trainee, basics)
+    attempt = quizzes.start_attempt(trainee, basics)
+    now = utcnow()
+    session = TrainingSession(course_slug="basics", title="Basics at the town hall", starts_at=now - timedelta(
+        minutes=10), ends_at=now + timedelta(hours=2), place="Town hall", community_id=riverside.id)
+    session.trainers = [world.users["trainer"]]
+    db.session.add(session)
+    db.session.flush()
+    attendance = Attendance(session_id=session.id, user_id=trainee.id, method="manual")
+    db.session.add(attendance)
+    token, _secret = tokens.create_token(world.users["coordinator"], "Report script")
+    db.session.commit()
+    world.ids = {"certificate": certificate.id, "session": session.id, "attempt": attempt.id,
+                 "community": riverside.id}
+    world.args = {
+        "slug": "basics", "lesson": basics.lessons[0].slug, "code": codes.group(certificate.code),
+        "session_id": session.id, "attendance_id": attendance.id, "attempt_id": attempt.id,
+        "token": accounts.make_reset_token(trainee, app.config["SECRET_KEY"]),
+        "checkin_token": checkin_codes.code_at(session.secret, session.id, now.timestamp())[0],
+        "ticket": checkin.make_ticket(app.config["SECRET_KEY"], session.id, "qr", "another-browser"),
+        "list_id": publish.STATUS_LIST_ID, "filename": "academy.css", "community_id": riverside.id,
+        "token_id": token.id, "community": riverside.slug,
+    }
+    return world
+
+
+@pytest.fixture
+def world(app, make_user, make_community) -> World:
+    return build_world(app, make_user, make_community)
+
+
+def sign_in_as(client, world: World, role: str) -> None:
+    """Sign the client in as the world's user of a role (or stay anonymous)."""
+    g.pop("_login_user", None)
+    if role == "anonymous":
+        return
+    response = client.post("/login", data={"email": world.users[role].email, "password": "correct horse battery"})
+    assert response.status_code == 302, f"{role} could not sign in: {response.status_code}"
