@@ -29,6 +29,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     _init_extensions(app)
+    from academy.web import DatabaseInt
+
+    app.url_map.converters["int"] = DatabaseInt  # before the routes: an id too big for the database is a 404
     _register_blueprints(app)
 
     from academy import cli, web
@@ -73,5 +76,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(api_tokens)
     from academy.accounts.privacy import bp as privacy
+    from academy.openapi import bp as openapi
 
     app.register_blueprint(privacy)
+    app.register_blueprint(openapi)

@@ -14,7 +14,8 @@ ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "ACADEMY_PUBLIC_URL", "ACADEMY_CURRICU
 
 class Defaults:
     SECRET_KEY = DEFAULT_SECRET
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a database error in the log never carries the values (emails, names) it was sent
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
     ACADEMY_PUBLIC_URL = "http://127.0.0.1:5000"
     ACADEMY_NAME = "The Academy"
     ACADEMY_CURRICULA = str(Path(__file__).resolve().parent.parent / "curricula")

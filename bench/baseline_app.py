@@ -1,6 +1,6 @@
-"""Baselines for bench/verify_api.py: a bare Flask route, and a route doing one indexed SELECT on the same database.
+"""Baselines for bench/verify_api.py: a bare Flask route, and a route doing one indexed SELECT.
 
-Run by the benchmark under gunicorn with DATABASE_URL set; it shares nothing with the academy but the database.
+Run by the benchmark under gunicorn with DATABASE_URL set; it shares only the database with the academy.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from academy.config import normalise_db_url
 engine = create_engine(normalise_db_url(os.environ["DATABASE_URL"]), pool_pre_ping=True)
 app = Flask(__name__)
 
-ONE_SELECT = text("SELECT code, course_slug, course_title, sector, version, issued_at, expires_at "
-                  "FROM certificate WHERE code = :code")
+ONE_SELECT = text(
+    "SELECT code, course_slug, course_title, sector, version, issued_at, expires_at "
+    "FROM certificate WHERE code = :code"
+)
 
 
 @app.get("/bare")
@@ -33,5 +35,12 @@ def one_select(code: str):
         row = conn.execute(ONE_SELECT, {"code": code}).first()
     if row is None:
         return jsonify(error="not found"), 404
-    return jsonify(code=row.code, course=row.course_slug, title=row.course_title, sector=row.sector,
-                   version=row.version, issued_at=str(row.issued_at), expires_at=str(row.expires_at))
+    return jsonify(
+        code=row.code,
+        course=row.course_slug,
+        title=row.course_title,
+        sector=row.sector,
+        version=row.version,
+        issued_at=str(row.issued_at),
+        expires_at=str(row.expires_at),
+    )

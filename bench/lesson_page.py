@@ -90,7 +90,8 @@ def sign_in(base: str) -> str:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(f"{base}/login", timeout=10).read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    body = urllib.parse.urlencode({"csrf_token": token, "email": DEMO_EMAIL, "password": DEMO_PASSWORD}).encode()
+    form = {"csrf_token": token, "email": DEMO_EMAIL, "password": DEMO_PASSWORD}
+    body = urllib.parse.urlencode(form).encode()
     opener.open(f"{base}/login", data=body, timeout=10).read()
     session = next((c.value for c in jar if c.name == "session"), None)
     if session is None:
@@ -100,7 +101,7 @@ def sign_in(base: str) -> str:
 
 def check_page(url: str, cookie: str, expect: str) -> None:
     """Fetch the page once (this also records it as the last lesson) and make sure it is the lesson."""
-    request = urllib.request.Request(url, headers={"Cookie": f"session={cookie}"})
+    request = urllib.request.Request(url, headers={"Cookie": f"session={cookie}"})  # noqa: S310 (local)
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (local bench server)
         html = response.read().decode()
         if response.status != 200 or response.url != url or expect not in html:
@@ -135,8 +136,8 @@ def load_times(curricula: Path) -> tuple[float, float]:
     code = ("import sys, time\nfrom academy.curriculum import load_curriculum\ntimes = []\n"
             "for _ in range(4):\n    began = time.perf_counter(); load_curriculum(sys.argv[1])\n"
             "    times.append(time.perf_counter() - began)\nprint(times[0], min(times[1:]))")
-    out = subprocess.run([sys.executable, "-c", code, str(curricula)], capture_output=True, text=True, check=True,
-                         cwd=ROOT).stdout.split()
+    out = subprocess.run([sys.executable, "-c", code, str(curricula)], capture_output=True, text=True,
+                         check=True, cwd=ROOT).stdout.split()
     return float(out[0]), float(out[1])
 
 
@@ -193,7 +194,8 @@ def main() -> None:
     make_instance(tmp / "instance", env)
     app_port, base_port = free_port(), free_port()
     servers = [start(["-b", f"127.0.0.1:{app_port}", "academy:create_app()"], env),
-               start(["-b", f"127.0.0.1:{base_port}", "--chdir", str(ROOT / "bench"), "lesson_page:bare_app"], env)]
+               start(["-b", f"127.0.0.1:{base_port}", "--chdir", str(ROOT / "bench"), "lesson_page:bare_app"],
+                     env)]
     try:
         app, base = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{base_port}"
         wait_ready(f"{app}/healthz")

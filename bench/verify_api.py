@@ -1,8 +1,8 @@
-"""Benchmark the verify API against a bare Flask route and a one-SELECT route, in the same run, under gunicorn.
+"""Benchmark the verify API against a bare Flask route and a one-SELECT route, same run, under gunicorn.
 
-    .venv/bin/python bench/verify_api.py [--certificates 10000] [--seconds 5] [--rounds 3] [--database-url URL]
+    .venv/bin/python bench/verify_api.py [--certificates 10000] [--seconds 5] [--rounds 3] [--database-url U]
 
-Builds a temporary database with ~10k certificates, serves the academy and bench/baseline_app.py with gunicorn
+Builds a temporary database with ~10k certificates, serves the academy and bench/baseline_app.py by gunicorn
 (2 sync workers each), drives each route with wrk, and prints requests per second and the ratios. Target: the
 verify API at >= 0.9x the one-SELECT route. Also times bulk verification of 1,000 codes.
 """
@@ -58,8 +58,16 @@ def build_database(url: str, instance: Path, count: int) -> list[str]:
         db.create_all()  # a throw-away benchmark database; the app itself uses migrations
         service.init_keys(app)
         now = utcnow()
-        users = [{"email": f"user{i}@bench.example", "name": f"Bench Person {i}", "role": "trainee",
-                  "credential_salt": secrets.token_hex(16), "created_at": now} for i in range(200)]
+        users = [
+            {
+                "email": f"user{i}@bench.example",
+                "name": f"Bench Person {i}",
+                "role": "trainee",
+                "credential_salt": secrets.token_hex(16),
+                "created_at": now,
+            }
+            for i in range(200)
+        ]
         db.session.execute(insert(User), users)
         user_ids = list(db.session.scalars(db.select(User.id)))
         indexes = random.sample(range(131_072), count)
@@ -68,22 +76,38 @@ def build_database(url: str, instance: Path, count: int) -> list[str]:
             key = codes.canonical(codes.new_code())
             keys.append(key)
             issued = now - timedelta(days=random.randint(0, 1500))
-            rows.append({"code": key, "user_id": random.choice(user_ids), "holder_name": "Bench Person",
-                         "course_slug": "foundation", "course_title": "Foundation", "sector": "foundation",
-                         "version": "bench", "hours": 1.5, "earned_via": "self-paced", "issued_at": issued,
-                         "expires_at": issued + timedelta(days=1095), "status_index": indexes[i],
-                         "include_name": False,
-                         "revoked_at": now if i % 50 == 0 else None})
+            rows.append(
+                {
+                    "code": key,
+                    "user_id": random.choice(user_ids),
+                    "holder_name": "Bench Person",
+                    "course_slug": "foundation",
+                    "course_title": "Foundation",
+                    "sector": "foundation",
+                    "version": "bench",
+                    "hours": 1.5,
+                    "earned_via": "self-paced",
+                    "issued_at": issued,
+                    "expires_at": issued + timedelta(days=1095),
+                    "status_index": indexes[i],
+                    "include_name": False,
+                    "revoked_at": now if i % 50 == 0 else None,
+                }
+            )
         for start in range(0, count, 2000):
-            db.session.execute(insert(Certificate), rows[start:start + 2000])
+            db.session.execute(insert(Certificate), rows[start : start + 2000])
         db.session.commit()
         db.engine.dispose()
     return keys
 
 
 def start(args: list[str], env: dict, cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen([GUNICORN, "-w", "2", "-k", "sync", "--log-level", "warning", *args],
-                            env={**os.environ, **env}, cwd=cwd, start_new_session=True)
+    return subprocess.Popen(
+        [GUNICORN, "-w", "2", "-k", "sync", "--log-level", "warning", *args],
+        env={**os.environ, **env},
+        cwd=cwd,
+        start_new_session=True,
+    )
 
 
 def wait_ready(url: str, timeout: float = 30) -> None:
@@ -102,9 +126,11 @@ def lua_script(folder: Path, name: str, prefix: str, codes: list[str]) -> Path:
     """Write a wrk script that cycles through codes under a path prefix."""
     listing = ",".join(json.dumps(code) for code in codes)
     path = folder / f"{name}.lua"
-    path.write_text(f"local codes = {{{listing}}}\nlocal i = 0\n"
-                    f"request = function()\n  i = i + 1\n"
-                    f"  return wrk.format('GET', '{prefix}' .. codes[(i % #codes) + 1])\nend\n")
+    path.write_text(
+        f"local codes = {{{listing}}}\nlocal i = 0\n"
+        f"request = function()\n  i = i + 1\n"
+        f"  return wrk.format('GET', '{prefix}' .. codes[(i % #codes) + 1])\nend\n"
+    )
     return path
 
 
@@ -124,7 +150,7 @@ def bulk_time(url: str, codes: list[str], repeat: int = 10) -> float:
     body = json.dumps({"codes": codes}).encode()
     times = []
     for _ in range(repeat):
-        request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})  # noqa: S310
         began = time.perf_counter()
         with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (local bench server)
             results = json.loads(response.read())["results"]
@@ -158,15 +184,19 @@ def main() -> None:
     instance.mkdir()
     (instance / "config.py").write_text(
         f"SECRET_KEY = {secrets.token_urlsafe(32)!r}\n"
-        "ACADEMY_API_RATE_LIMIT = '100000000 per minute'  # the limiter stays in the path, never trips\n")
+        "ACADEMY_API_RATE_LIMIT = '100000000 per minute'  # the limiter stays in the path, never trips\n"
+    )
     url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     print(f"building {args.certificates:,} certificates in {url.split('@')[-1]} ...", flush=True)
     keys = build_database(url, instance, args.certificates)
     env = {"DATABASE_URL": url, "ACADEMY_INSTANCE_PATH": str(instance), "ACADEMY_PUBLIC_URL": "http://bench"}
     app_port, base_port = free_port(), free_port()
-    servers = [start(["-b", f"127.0.0.1:{app_port}", "academy:create_app()"], env, ROOT),
-               start(["-b", f"127.0.0.1:{base_port}", "--chdir", str(ROOT / "bench"), "baseline_app:app"], env,
-                     ROOT)]
+    servers = [
+        start(["-b", f"127.0.0.1:{app_port}", "academy:create_app()"], env, ROOT),
+        start(
+            ["-b", f"127.0.0.1:{base_port}", "--chdir", str(ROOT / "bench"), "baseline_app:app"], env, ROOT
+        ),
+    ]
     try:
         wait_ready(f"http://127.0.0.1:{app_port}/healthz")
         wait_ready(f"http://127.0.0.1:{base_port}/bare")
@@ -186,19 +216,33 @@ def run(args, tmp: Path, keys: list[str], app_port: int, base_port: int) -> None
     routes = {
         "bare Flask route": (f"{base}/bare", None),
         "one indexed SELECT": (base, lua_script(tmp, "select", "/select/", sample)),
-        "verify API": (app, lua_script(tmp, "verify", "/api/v1/certificates/", [codes.group(k) for k in sample])),
+        "academy /healthz": (f"{app}/healthz", None),
+        "verify API": (
+            app,
+            lua_script(tmp, "verify", "/api/v1/certificates/", [codes.group(k) for k in sample]),
+        ),
     }
-    print(f"wrk -t1 -c4, {args.rounds} rounds x {args.seconds}s per route, gunicorn 2 sync workers each, "
-          f"{os.cpu_count()} CPU(s)", flush=True)
+    print(
+        f"wrk -t1 -c4, {args.rounds} rounds x {args.seconds}s per route, gunicorn 2 sync workers each, "
+        f"{os.cpu_count()} CPU(s)",
+        flush=True,
+    )
     rps = measure(routes, args.seconds, args.rounds)
     for name, value in rps.items():
         print(f"  {name:<20} {value:9.1f} req/s")
     ratio = rps["verify API"] / rps["one indexed SELECT"]
-    print(f"verify API / one SELECT = {ratio:.2f}x  (target >= {TARGET}x: {'met' if ratio >= TARGET else 'MISSED'})")
+    verdict = "met" if ratio >= TARGET else "MISSED"
+    print(f"verify API / one SELECT = {ratio:.2f}x  (target >= {TARGET}x: {verdict})")
     print(f"verify API / bare Flask = {rps['verify API'] / rps['bare Flask route']:.2f}x")
+    print(
+        f"academy /healthz (SELECT 1 through every app-wide hook) / one SELECT = "
+        f"{rps['academy /healthz'] / rps['one indexed SELECT']:.2f}x"
+    )
     bulk = random.sample(keys, 990) + [codes.new_code() for _ in range(10)]
-    print(f"bulk verify of 1,000 codes: {bulk_time(f'{app}/api/v1/certificates/verify', bulk) * 1000:.0f} ms "
-          f"median per request (one SELECT for all codes)")
+    print(
+        f"bulk verify of 1,000 codes: {bulk_time(f'{app}/api/v1/certificates/verify', bulk) * 1000:.0f} ms "
+        f"median per request (one SELECT for all codes)"
+    )
 
 
 if __name__ == "__main__":

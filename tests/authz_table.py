@@ -137,3 +137,14 @@ TABLE: dict[str, Route] = {
     "coverage.targets": Route(only(*REVOKERS), only_post(*REVOKERS)),
     "coverage.coverage_api.coverage": Route(only(*VIEWERS, anonymous=401), query={"community": "community"}),
 }
+
+
+# GET requests never change what people did or hold. The only writes a GET may make are listed here, with why;
+# tests/app/test_csrf.py fails on any other table a GET changes.
+GET_WRITES: dict[str, set[str]] = {
+    "courses.lesson": {"enrolment"},  # opening a lesson enrols and remembers "continue where you left off"
+    "quizzes.start": {"enrolment"},  # opening the quiz page enrols, as a lesson does
+    "certificates.verify": {"audit_event"},  # each verification is logged (no personal data)
+    "certificates_api.certificate": {"audit_event"},
+    "coverage.coverage_api.coverage": {"api_token"},  # last_used_at of a token, at most once a minute
+}

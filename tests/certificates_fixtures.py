@@ -28,8 +28,14 @@ def issue(app, make_user, course):
     """Return a function that issues (and commits) a certificate, making a trainee when no user is given."""
     from academy.certificates import service
 
-    def _issue(user=None, slug: str = "basics", *, via: str = "self-paced", now: datetime | None = None,
-               **course_changes):
+    def _issue(
+        user=None,
+        slug: str = "basics",
+        *,
+        via: str = "self-paced",
+        now: datetime | None = None,
+        **course_changes,
+    ):
         user = user or make_user("trainee", name="Priya Patel")
         certificate = service.issue_certificate(user, course(slug, **course_changes), via=via, now=now)
         db.session.commit()

@@ -72,7 +72,7 @@ def copy_curricula(target: Path) -> Path:
     return target
 
 
-@pytest.fixture
-def trainee(login):
+@pytest.fixture(name="trainee")
+def trainee_fixture(login):
     """A signed-in trainee in law enforcement (police)."""
     return login("trainee", sector="law-enforcement", subrole="police")

@@ -80,3 +80,18 @@ def row(dashboard, sector: str, subrole: str = ""):
     """Return the dashboard row of a sector or one of its sub-roles."""
     found = next(r for r in dashboard.rows if r.sector == sector)
     return found if not subrole else next(s for s in found.subroles if s.subrole == subrole)
+
+
+def fresh_get(app, path: str, headers: dict | None = None):
+    """GET with a new client, as a new visitor would.
+
+    The test's app context is shared by every request, and Flask-Login keeps the loaded user in `g`; forget it
+    before and after, so neither an earlier sign-in nor this request leaks into the next one.
+    """
+    from flask import g
+
+    g.pop("_login_user", None)
+    try:
+        return app.test_client().get(path, headers=headers or {})
+    finally:
+        g.pop("_login_user", None)

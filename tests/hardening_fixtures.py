@@ -7,6 +7,7 @@ URL arguments taken from `World.args`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -83,10 +84,21 @@ def world(app, make_user, make_community) -> World:
     return build_world(app, make_user, make_community)
 
 
+def csrf_token(client) -> str:
+    """Return a CSRF token for the client's session, read from a form."""
+    page = client.get("/reset").get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
+    assert match, "no csrf_token in the reset form"
+    return match.group(1) or match.group(2)
+
+
 def sign_in_as(client, world: World, role: str) -> None:
     """Sign the client in as the world's user of a role (or stay anonymous)."""
     g.pop("_login_user", None)
     if role == "anonymous":
         return
-    response = client.post("/login", data={"email": world.users[role].email, "password": "correct horse battery"})
+    data = {"email": world.users[role].email, "password": "correct horse battery"}
+    if client.application.config.get("WTF_CSRF_ENABLED", True):
+        data["csrf_token"] = csrf_token(client)
+    response = client.post("/login", data=data)
     assert response.status_code == 302, f"{role} could not sign in: {response.status_code}"

@@ -25,11 +25,11 @@ COURSES = {
 
 def _course(slug: str, completion: str, quiz: bool) -> dict[str, str]:
     files = {
-        "course.md": f"---\nslug: {slug}\ntitle: Test {slug}\nsector: law-enforcement\nsummary: In person.\n"
-                     f"audience: Officers.\nvalidity_months: 24\nprerequisites: []\ncompletion: {completion}\n"
-                     "sources:\n  - The test suite\n---\n\nTaught in a room.\n",
-        "01-room.md": "---\ntitle: In the room\nminutes: 60\nsources: [The test suite]\n---\n\n## Together\n\n"
-                      "What we cover in the room.\n",
+        "course.md": (f"---\nslug: {slug}\ntitle: Test {slug}\nsector: law-enforcement\n"
+                      "summary: In person.\naudience: Officers.\nvalidity_months: 24\nprerequisites: []\n"
+                      f"completion: {completion}\nsources:\n  - The test suite\n---\n\nTaught in a room.\n"),
+        "01-room.md": ("---\ntitle: In the room\nminutes: 60\nsources: [The test suite]\n---\n\n"
+                       "## Together\n\nWhat we cover in the room.\n"),
     }
     if quiz:
         files["quiz.md"] = ("---\ntitle: Quiz\nsources: [The test suite]\n---\n\n## Is consent a defence?\n\n"
@@ -37,8 +37,8 @@ def _course(slug: str, completion: str, quiz: bool) -> dict[str, str]:
     return files
 
 
-@pytest.fixture(scope="session")
-def sessions_curricula(tmp_path_factory):
+@pytest.fixture(scope="session", name="sessions_curricula")
+def sessions_curricula_fixture(tmp_path_factory):
     """The app test curricula plus in-person courses (see COURSES)."""
     root = tmp_path_factory.mktemp("sessions-curricula") / "curricula"
     shutil.copytree(APP_CURRICULA, root)
@@ -50,13 +50,32 @@ def sessions_curricula(tmp_path_factory):
     return root
 
 
-@pytest.fixture
-def app_config(sessions_curricula):
+@pytest.fixture(name="app_config")
+def app_config_fixture(sessions_curricula):
     return {"ACADEMY_CURRICULA": str(sessions_curricula)}
 
 
-@pytest.fixture
-def make_session(app, make_user):
+@pytest.fixture(name="make_person")
+def make_person_fixture(app):
+    """Return a function creating an attendee account without a password (hashing one takes 0.4 s here)."""
+    from academy.accounts import service
+
+    counter = {"n": 0}
+
+    def _make(name: str | None = None, *, email: str | None = None, sector: str = "law-enforcement",
+              subrole: str | None = "police"):
+        counter["n"] += 1
+        user = service.create_user(email=email or f"person{counter['n']}@example.org",
+                                   name=name or f"Person {counter['n']}", password=None, sector=sector,
+                                   subrole=subrole)
+        db.session.commit()
+        return user
+
+    return _make
+
+
+@pytest.fixture(name="make_session")
+def make_session_fixture(app, make_user):
     """Create a session (running now by default) taught by a new trainer unless one is given."""
 
     def _make(*, course_slug: str = "blended", trainers=None, starts_in: timedelta = timedelta(minutes=-10),
@@ -64,7 +83,8 @@ def make_session(app, make_user):
               status: str = "scheduled", title: str | None = None) -> TrainingSession:
         starts = utcnow() + starts_in
         session = TrainingSession(course_slug=course_slug, title=title or f"Session on {course_slug}",
-                                  starts_at=starts, ends_at=starts + timedelta(hours=hours), place="Town hall",
+                                  starts_at=starts, ends_at=starts + timedelta(hours=hours),
+                                  place="Town hall",
                                   community_id=community.id if community is not None else None,
                                   capacity=capacity, require_quiz=require_quiz, status=status)
         session.trainers = list(trainers) if trainers is not None else [make_user("trainer")]

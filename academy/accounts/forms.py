@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from academy.curriculum.model import Sector
 
+INVALID_EMAIL = _l("Enter a valid email address.")
 PASSWORD_RULES = [DataRequired(), Length(min=10, max=200, message=_l("Use at least 10 characters."))]
 
 
@@ -47,7 +48,8 @@ def split_sector(value: str) -> tuple[str | None, str | None]:
 class ProfileFields(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)],
                        description=_l("As it should appear on your certificates."))
-    sector = SelectField(_l("Your sector and role"), validators=[DataRequired(message=_l("Choose your sector."))],
+    sector = SelectField(_l("Your sector and role"),
+                         validators=[DataRequired(message=_l("Choose your sector."))],
                          description=_l("Courses for your sector are shown first."))
     organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
     community = SelectField(_l("Community"), coerce=str, validators=[Optional()],
@@ -60,8 +62,8 @@ class ProfileFields(FlaskForm):
 
 
 class RegisterForm(ProfileFields):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(message=_l("Enter a valid email address.")),
-                                            Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(message=INVALID_EMAIL),
+                                                Length(max=254)])
     password = PasswordField(_l("Password"), validators=PASSWORD_RULES)
     confirm = PasswordField(_l("Repeat password"), validators=[DataRequired(), EqualTo("password",
                                                             message=_l("The passwords do not match."))])
@@ -69,14 +71,15 @@ class RegisterForm(ProfileFields):
 
 
 class ProfileForm(ProfileFields):
-    locale = SelectField(_l("Language"), choices=[SelectChoice("en", "English"), SelectChoice("es", "Español"),
-                                                  SelectChoice("fr", "Français")])
+    locale = SelectField(_l("Language"), choices=[SelectChoice("en", "English", render_kw={"lang": "en"}),
+                                                  SelectChoice("es", "Español", render_kw={"lang": "es"}),
+                                                  SelectChoice("fr", "Français", render_kw={"lang": "fr"})])
     submit = SubmitField(_l("Save"))
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(message=_l("Enter a valid email address.")),
-                                            Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(message=INVALID_EMAIL),
+                                                Length(max=254)])
     submit = SubmitField(_l("Send the link"))
 
 

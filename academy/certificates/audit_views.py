@@ -8,21 +8,38 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from academy.accounts.models import Community
 from academy.accounts.permissions import role_required
-from academy.certificates import forms, register, service
+from academy.certificates import forms, lookup, register
 from academy.courses.catalog import curriculum
 from academy.extensions import db
+from academy.web import parse_id
 
 AUDITORS = ("auditor", "admin")
 PER_PAGE = 50
-RESULT_COLUMNS = ("input", "code", "status", "course_slug", "course_title", "sector", "version", "issued_at",
-                  "expires_at", "holder")
+RESULT_COLUMNS = (
+    "input",
+    "code",
+    "status",
+    "course_slug",
+    "course_title",
+    "sector",
+    "version",
+    "issued_at",
+    "expires_at",
+    "holder",
+)
 
 
 def _check_page(form, results=None, error=None, status=200):
-    return render_template("certificates/audit_home.html", form=form, results=results, error=error,
-                           download=forms.AuditDownloadForm(formdata=None, prefix="download",
-                                                             codes="\n".join(r["input"] for r in results or [])),
-                           counts=_counts(results)), status
+    return render_template(
+        "certificates/audit_home.html",
+        form=form,
+        results=results,
+        error=error,
+        download=forms.AuditDownloadForm(
+            formdata=None, prefix="download", codes="\n".join(r["input"] for r in results or [])
+        ),
+        counts=_counts(results),
+    ), status
 
 
 def _counts(results) -> dict:
@@ -34,9 +51,9 @@ def _counts(results) -> dict:
 
 def _check(typed: list[str]) -> list[dict]:
     """Verify codes and keep what the auditor typed beside each result."""
-    results = service.summaries(typed)
-    service.audit("certificate.verified", None, subject_id="bulk", channel="audit", codes=len(typed),
-                  found=sum(1 for r in results if r["status"] != "not_found"))
+    results = lookup.summaries(typed)
+    found = sum(1 for r in results if r["status"] != "not_found")
+    lookup.log_verification("bulk", "audit", codes=len(typed), found=found)
     db.session.commit()
     return [{"input": text, **result} for text, result in zip(typed, results, strict=True)]
 
@@ -75,57 +92,89 @@ def audit_download():
         return _check_page(forms.AuditCheckForm(formdata=None), error=str(exc), status=413)
     results = _check(typed)
     rows = [list(RESULT_COLUMNS)] + [_result_row(r) for r in results]
-    return Response(register.to_csv(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="certificate-check.csv"'})
+    return Response(
+        register.to_csv(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="certificate-check.csv"'},
+    )
 
 
 def _result_row(result: dict) -> list:
     course = result.get("course") or {}
     code = result["code"] if result["status"] != "not_found" else ""
-    return [result["input"], code, result["status"], course.get("slug", ""),
-            course.get("title", ""), course.get("sector", ""), course.get("version", ""),
-            result.get("issued_at") or "", result.get("expires_at") or "", result.get("holder", "")]
+    return [
+        result["input"],
+        code,
+        result["status"],
+        course.get("slug", ""),
+        course.get("title", ""),
+        course.get("sector", ""),
+        course.get("version", ""),
+        result.get("issued_at") or "",
+        result.get("expires_at") or "",
+        result.get("holder", ""),
+    ]
 
 
 def too_large(exc: RequestEntityTooLarge):
     """Refuse an oversized upload with the check page, not a bare error."""
     if request.endpoint not in ("certificates.audit_home", "certificates.audit_download"):
-        return render_template("error.html", code=413, name="Too large", description=str(exc.description)), 413
-    return _check_page(forms.AuditCheckForm(formdata=None), status=413,
-                       error="That file is larger than 1 MB. Split it into files of at most 1,000 codes.")
+        return render_template(
+            "error.html", code=413, name="Too large", description=str(exc.description)
+        ), 413
+    return _check_page(
+        forms.AuditCheckForm(formdata=None),
+        status=413,
+        error="That file is larger than 1 MB. Split it into files of at most 1,000 codes.",
+    )
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_id(request.args.get(name))  # ASCII digits that fit a column ("²".isdigit() is True)
 
 
 def register_page():
     """Browse the certificate register, filtered by status, course and community."""
     status = request.args.get("status") if request.args.get("status") in register.STATUSES else None
     course, community = request.args.get("course") or None, _int_arg("community")
-    page = db.paginate(register.register_query(status, course, community), page=_int_arg("page") or 1,
-                       per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        register.register_query(status, course, community),
+        page=_int_arg("page") or 1,
+        per_page=PER_PAGE,
+        error_out=False,
+    )
     communities = db.session.scalars(select(Community).order_by(Community.name)).all()
-    return render_template("certificates/register.html", page=page, status=status, course=course,
-                           community=community, courses=list(curriculum().courses.values()),
-                           communities=communities, names={c.id: c.name for c in communities},
-                           statuses=register.STATUSES)
+    return render_template(
+        "certificates/register.html",
+        page=page,
+        status=status,
+        course=course,
+        community=community,
+        courses=list(curriculum().courses.values()),
+        communities=communities,
+        names={c.id: c.name for c in communities},
+        statuses=register.STATUSES,
+    )
 
 
 def register_csv():
     """Download the whole register as CSV (the same columns as `academy certificates export`)."""
-    return Response(register.to_csv(register.export_rows()), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="certificate-register.csv"'})
+    return Response(
+        register.to_csv(register.export_rows()),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="certificate-register.csv"'},
+    )
 
 
 def audit_log():
     """Read the append-only audit log, newest first."""
     action = request.args.get("action") or None
-    page = db.paginate(register.audit_log_query(action), page=_int_arg("page") or 1, per_page=PER_PAGE,
-                       error_out=False)
-    return render_template("certificates/audit_log.html", page=page, action=action,
-                           actions=register.audit_actions())
+    page = db.paginate(
+        register.audit_log_query(action), page=_int_arg("page") or 1, per_page=PER_PAGE, error_out=False
+    )
+    return render_template(
+        "certificates/audit_log.html", page=page, action=action, actions=register.audit_actions()
+    )
 
 
 def register_routes(bp: Blueprint) -> None:

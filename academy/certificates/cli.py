@@ -31,8 +31,8 @@ def _load_json(source: str, what: str) -> dict:
     """Read a JSON document from a file or an http(s) URL; raise ClickException if it cannot be read."""
     try:
         if source.startswith(("https://", "http://")):
-            request = urllib.request.Request(source, headers={"Accept": "application/json"})
-            with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310 (http(s) only)
+            request = urllib.request.Request(source, headers={"Accept": "application/json"})  # noqa: S310
+            with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT) as response:  # noqa: S310 (http(s))
                 return json.loads(response.read(16 * 1024 * 1024))
         return json.loads(Path(source).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -58,11 +58,17 @@ def _trusted_issuers() -> set[str] | None:
 
 @credentials_group.command("verify")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--status-list", "status_source", metavar="FILE_OR_URL",
-              help="The status list credential to check revocation against (default: fetch the one named).")
-@click.option("--offline", is_flag=True, help="Never fetch anything; skip the status unless --status-list is a file.")
+@click.option(
+    "--status-list",
+    "status_source",
+    metavar="FILE_OR_URL",
+    help="The status list credential to check revocation against (default: fetch the one named).",
+)
+@click.option(
+    "--offline", is_flag=True, help="Never fetch anything; skip the status unless --status-list is a file."
+)
 def verify_command(file: str, status_source: str | None, offline: bool) -> None:
-    """Check a credential offline: signature, issuer, dates, and revocation status when a list is available."""
+    """Check a credential offline: signature, issuer, dates, and revocation when a status list is at hand."""
     from academy.certificates.credentials import verify_file
 
     document = _load_json(file, "credential")

@@ -1,4 +1,4 @@
-"""Demo certificates in every status (valid, expired, revoked, superseded), so verification can be tried at once."""
+"""Demo certificates in every status (valid, expired, revoked, superseded) to try verification at once."""
 
 from __future__ import annotations
 
@@ -34,7 +34,9 @@ def _by_status(users) -> dict[str, Certificate]:
     """Return one certificate of each status held by the demo users."""
     ids = [user.id for user in users]
     now, found = utcnow(), {}
-    for cert in db.session.scalars(select(Certificate).where(Certificate.user_id.in_(ids)).order_by(Certificate.id)):
+    for cert in db.session.scalars(
+        select(Certificate).where(Certificate.user_id.in_(ids)).order_by(Certificate.id)
+    ):
         found.setdefault(cert.status(now), cert)
     return found
 
@@ -59,8 +61,12 @@ def _fill(users: dict, present: dict) -> None:
         months = (foundation.validity_months or 36) + 2
         service.issue_certificate(trainer, foundation, via="in-person", now=now - timedelta(days=31 * months))
     if "revoked" not in present:
-        cert = service.issue_certificate(trainer, _other_course(trainer.sector, foundation.slug),
-                                         via="self-paced", now=now - timedelta(days=60))
+        cert = service.issue_certificate(
+            trainer,
+            _other_course(trainer.sector, foundation.slug),
+            via="self-paced",
+            now=now - timedelta(days=60),
+        )
         service.revoke_certificate(cert, admin, "Demo: issued to the wrong account by mistake.")
 
 

@@ -21,7 +21,9 @@ class Certificate(db.Model):
     course_title: Mapped[str] = mapped_column(String(200))
     sector: Mapped[str] = mapped_column(String(64), index=True)
     subrole: Mapped[str | None] = mapped_column(String(64))
-    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id", ondelete="SET NULL"), index=True)
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("community.id", ondelete="SET NULL"), index=True
+    )
     version: Mapped[str] = mapped_column(String(16))
     hours: Mapped[float]
     earned_via: Mapped[str] = mapped_column(String(16))  # self-paced | in-person
@@ -42,8 +44,9 @@ class Certificate(db.Model):
         return status_of(self.revoked_at, self.superseded_by_id, self.expires_at, now or utcnow())
 
 
-def status_of(revoked_at: datetime | None, superseded_by_id: int | None, expires_at: datetime | None,
-              now: datetime) -> str:
+def status_of(
+    revoked_at: datetime | None, superseded_by_id: int | None, expires_at: datetime | None, now: datetime
+) -> str:
     """Return a certificate's status from its columns (shared by the model and column-only queries)."""
     if revoked_at is not None:
         return "revoked"

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from academy.certificates import credentials, keys, service, statuslist
 from academy.certificates.models import Certificate
+from academy.database import utcnow
 from academy.extensions import db
 
 STATUS_LIST_ID = 1  # one list of 131,072 entries; a second list would start at 2
@@ -54,11 +55,14 @@ def achievement(certificate: Certificate) -> credentials.Achievement:
     sector = cur.sectors.get(certificate.sector)
     how = "an in-person session" if certificate.earned_via == "in-person" else "self-paced study"
     return credentials.Achievement(
-        slug=certificate.course_slug, title=certificate.course_title,
+        slug=certificate.course_slug,
+        title=certificate.course_title,
         description=(course.summary if course else certificate.course_title),
         criteria=f"Completed every lesson and the assessment of version {certificate.version} through {how} "
-                 f"({certificate.hours:g} hours).",
-        sector_label=sector.label if sector else certificate.sector, version=certificate.version)
+        f"({certificate.hours:g} hours).",
+        sector_label=sector.label if sector else certificate.sector,
+        version=certificate.version,
+    )
 
 
 def credential(app: Flask, certificate: Certificate) -> dict:
@@ -69,26 +73,43 @@ def credential(app: Flask, certificate: Certificate) -> dict:
     record = keyring(app).active
     public_url = app.config["ACADEMY_PUBLIC_URL"]
     unsigned = credentials.build_open_badge(
-        public_url=public_url, code=certificate.code, issuer_did=record.did,
-        issuer_name=app.config["ACADEMY_NAME"], achievement=achievement(certificate), email=user.email,
-        salt=user.credential_salt, holder_name=certificate.holder_name, include_name=certificate.include_name,
-        valid_from=certificate.issued_at, valid_until=certificate.expires_at,
-        status_entry=statuslist.status_entry(public_url, STATUS_LIST_ID, certificate.status_index))
-    return credentials.sign(unsigned, record.private_key, record.verification_method,
-                            _created(certificate.issued_at, record), as_array=True)
+        public_url=public_url,
+        code=certificate.code,
+        issuer_did=record.did,
+        issuer_name=app.config["ACADEMY_NAME"],
+        achievement=achievement(certificate),
+        email=user.email,
+        salt=user.credential_salt,
+        holder_name=certificate.holder_name,
+        include_name=certificate.include_name,
+        valid_from=certificate.issued_at,
+        valid_until=certificate.expires_at,
+        status_entry=statuslist.status_entry(public_url, STATUS_LIST_ID, certificate.status_index),
+    )
+    return credentials.sign(
+        unsigned,
+        record.private_key,
+        record.verification_method,
+        _created(certificate.issued_at, record),
+        as_array=True,
+    )
 
 
 def revocation_state() -> tuple[int, datetime | None]:
     """Return how many certificates are revoked and when the last was: the status list's version."""
     count, last = db.session.execute(
-        select(func.count(Certificate.id), func.max(Certificate.revoked_at))
-        .where(Certificate.revoked_at.is_not(None))).one()
+        select(func.count(Certificate.id), func.max(Certificate.revoked_at)).where(
+            Certificate.revoked_at.is_not(None)
+        )
+    ).one()
     return int(count), last
 
 
 def revoked_indexes() -> list[int]:
     """Return the status list indexes of every revoked certificate."""
-    return list(db.session.scalars(select(Certificate.status_index).where(Certificate.revoked_at.is_not(None))))
+    return list(
+        db.session.scalars(select(Certificate.status_index).where(Certificate.revoked_at.is_not(None)))
+    )
 
 
 def status_list_credential(app: Flask, list_id: int = STATUS_LIST_ID) -> dict:
@@ -102,9 +123,11 @@ def status_list_credential(app: Flask, list_id: int = STATUS_LIST_ID) -> dict:
     bits = statuslist.StatusList()
     for index in revoked_indexes():
         bits.set(index, True)
-    valid_from = _created(last or record.created, record)
+    # Deterministic (the same bytes from every worker) yet never in the future, even for a clock-skewed row.
+    valid_from = credentials.format_datetime(min(max(last or record.created, record.created), utcnow()))
     unsigned = statuslist.build_status_list_credential(
-        app.config["ACADEMY_PUBLIC_URL"], list_id, bits.encode(), record.did, valid_from)
+        app.config["ACADEMY_PUBLIC_URL"], list_id, bits.encode(), record.did, valid_from
+    )
     signed = credentials.sign(unsigned, record.private_key, record.verification_method, valid_from)
     with _LOCK:
         _STATUS_CACHE.clear()

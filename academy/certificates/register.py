@@ -16,8 +16,20 @@ from academy.database import utcnow
 from academy.extensions import db
 
 STATUSES = ("valid", "expired", "revoked", "superseded")
-EXPORT_COLUMNS = ("code", "status", "course_slug", "course_title", "sector", "subrole", "community", "version",
-                  "hours", "earned_via", "issued_at", "expires_at")
+EXPORT_COLUMNS = (
+    "code",
+    "status",
+    "course_slug",
+    "course_title",
+    "sector",
+    "subrole",
+    "community",
+    "version",
+    "hours",
+    "earned_via",
+    "issued_at",
+    "expires_at",
+)
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_CODES = 1000
 
@@ -37,8 +49,12 @@ def status_clause(status: str, now: datetime):
     }[status]
 
 
-def register_query(status: str | None = None, course: str | None = None, community_id: int | None = None,
-                   now: datetime | None = None) -> Select:
+def register_query(
+    status: str | None = None,
+    course: str | None = None,
+    community_id: int | None = None,
+    now: datetime | None = None,
+) -> Select:
     """Return the register's query, newest first, filtered by status, course and community."""
     query = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     if status in STATUSES:
@@ -59,11 +75,24 @@ def export_rows(now: datetime | None = None) -> Iterator[list]:
     now = now or utcnow()
     slugs = {id_: slug for id_, slug in db.session.execute(select(Community.id, Community.slug))}
     yield list(EXPORT_COLUMNS)
-    query = select(Certificate).order_by(Certificate.issued_at, Certificate.id).execution_options(yield_per=500)
+    query = (
+        select(Certificate).order_by(Certificate.issued_at, Certificate.id).execution_options(yield_per=500)
+    )
     for cert in db.session.scalars(query):
-        yield [codes.group(cert.code), cert.status(now), cert.course_slug, cert.course_title, cert.sector,
-               cert.subrole or "", slugs.get(cert.community_id, ""), cert.version, f"{cert.hours:g}",
-               cert.earned_via, _iso(cert.issued_at), _iso(cert.expires_at)]
+        yield [
+            codes.group(cert.code),
+            cert.status(now),
+            cert.course_slug,
+            cert.course_title,
+            cert.sector,
+            cert.subrole or "",
+            slugs.get(cert.community_id, ""),
+            cert.version,
+            f"{cert.hours:g}",
+            cert.earned_via,
+            _iso(cert.issued_at),
+            _iso(cert.expires_at),
+        ]
 
 
 def write_csv(rows: Iterable[list], out) -> None:

@@ -14,8 +14,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from academy.certificates import codes, keys, statuslist
-from academy.accounts.models import User
-from academy.certificates.models import AuditEvent, Certificate, status_of
+from academy.certificates.models import AuditEvent, Certificate
 from academy.database import utcnow
 from academy.extensions import db
 
@@ -79,13 +78,26 @@ def name_matches(certificate: Certificate, typed: str) -> bool:
 # --- audit --------------------------------------------------------------------------------------------------
 
 
-def audit(action: str, certificate: Certificate | None, actor=None, now: datetime | None = None, *,
-          subject_id: str | None = None, **detail) -> AuditEvent:
+def audit(
+    action: str,
+    certificate: Certificate | None,
+    actor=None,
+    now: datetime | None = None,
+    *,
+    subject_id: str | None = None,
+    **detail,
+) -> AuditEvent:
     """Append one event to the audit log (ids and codes only, never names, emails or addresses)."""
     if certificate is not None:
         subject_id = codes.group(certificate.code)
-    event = AuditEvent(at=now or utcnow(), actor_id=getattr(actor, "id", None), action=action,
-                       subject_type="certificate", subject_id=subject_id or "-", detail=detail)
+    event = AuditEvent(
+        at=now or utcnow(),
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        subject_type="certificate",
+        subject_id=subject_id or "-",
+        detail=detail,
+    )
     db.session.add(event)
     return event
 
@@ -107,9 +119,16 @@ def _fresh_code() -> str:
 
 def _previous(user, slug: str) -> list[Certificate]:
     """Return the user's certificates for a course that a new one replaces (valid or expired)."""
-    return list(db.session.scalars(select(Certificate).where(
-        Certificate.user_id == user.id, Certificate.course_slug == slug,
-        Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))))
+    return list(
+        db.session.scalars(
+            select(Certificate).where(
+                Certificate.user_id == user.id,
+                Certificate.course_slug == slug,
+                Certificate.revoked_at.is_(None),
+                Certificate.superseded_by_id.is_(None),
+            )
+        )
+    )
 
 
 def issue_certificate(user, course, *, via: str, session=None, now: datetime | None = None) -> Certificate:
@@ -119,13 +138,22 @@ def issue_certificate(user, course, *, via: str, session=None, now: datetime | N
     now = now or utcnow()
     previous = _previous(user, course.slug)
     certificate = Certificate(
-        code=_fresh_code(), user_id=user.id, holder_name=user.name, course_slug=course.slug,
-        course_title=course.title, sector=course.sector,
-        subrole=user.subrole if user.sector == course.sector else None, community_id=user.community_id,
-        version=course.version, hours=course.hours, earned_via=via,
-        session_id=getattr(session, "id", session), issued_at=now,
+        code=_fresh_code(),
+        user_id=user.id,
+        holder_name=user.name,
+        course_slug=course.slug,
+        course_title=course.title,
+        sector=course.sector,
+        subrole=user.subrole if user.sector == course.sector else None,
+        community_id=user.community_id,
+        version=course.version,
+        hours=course.hours,
+        earned_via=via,
+        session_id=getattr(session, "id", session),
+        issued_at=now,
         expires_at=add_months(now, course.validity_months) if course.validity_months else None,
-        status_index=statuslist.random_free_index(_used_indexes()))
+        status_index=statuslist.random_free_index(_used_indexes()),
+    )
     db.session.add(certificate)
     db.session.flush()
     audit("certificate.issued", certificate, user, now, course=course.slug, version=course.version, via=via)
@@ -189,44 +217,8 @@ def masked_holder(certificate: Certificate) -> str:
 
 def certificates_of(user) -> Sequence[Certificate]:
     """Return a user's certificates, newest first."""
-    return db.session.scalars(select(Certificate).where(Certificate.user_id == user.id)
-                              .order_by(Certificate.issued_at.desc(), Certificate.id.desc())).all()
-
-
-# --- column-only look-ups for the API (one query, whatever the number of codes) ------------------------------
-
-SUMMARY_COLUMNS = (Certificate.code, Certificate.revoked_at, Certificate.superseded_by_id, Certificate.expires_at,
-                   Certificate.issued_at, Certificate.course_slug, Certificate.course_title, Certificate.sector,
-                   Certificate.version, Certificate.holder_name, Certificate.user_id, User.deleted_at)
-
-
-def _iso(moment: datetime | None) -> str | None:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
-
-
-def _summary(row, now: datetime) -> dict:
-    """Return the public JSON view of one certificate row."""
-    deleted = not row.holder_name or row.user_id is None or row.deleted_at is not None
-    return {
-        "code": codes.group(row.code),
-        "status": status_of(row.revoked_at, row.superseded_by_id, row.expires_at, now),
-        "course": {"slug": row.course_slug, "title": row.course_title, "sector": row.sector,
-                   "version": row.version},
-        "issued_at": _iso(row.issued_at),
-        "expires_at": _iso(row.expires_at),
-        "holder": "deleted account" if deleted else initials(row.holder_name),
-    }
-
-
-def summaries(typed: Sequence[str], now: datetime | None = None) -> list[dict]:
-    """Return one public result per typed code, in order; unknown ones as status not_found. One query."""
-    now = now or utcnow()
-    wanted = [codes.canonical(text) for text in typed]
-    keys_ = sorted({key for key in wanted if key is not None})
-    rows = {}
-    if keys_:
-        query = (select(*SUMMARY_COLUMNS).outerjoin(User, User.id == Certificate.user_id)
-                 .where(Certificate.code.in_(keys_)))
-        rows = {row.code: row for row in db.session.execute(query)}
-    return [_summary(rows[key], now) if key in rows else {"code": text, "status": "not_found"}
-            for text, key in zip(typed, wanted, strict=True)]
+    return db.session.scalars(
+        select(Certificate)
+        .where(Certificate.user_id == user.id)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    ).all()

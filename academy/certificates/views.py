@@ -31,8 +31,12 @@ def _private(response):
 
 @bp.app_context_processor
 def _status_helpers() -> dict:
-    return {"status_words": STATUS_WORDS, "status_explained": STATUS_EXPLAINED,
-            "grouped": lambda code: codes.group(code), "sector_label": sector_label}
+    return {
+        "cert_status_words": STATUS_WORDS,
+        "cert_status_explained": STATUS_EXPLAINED,
+        "grouped_code": codes.group,
+        "cert_sector_label": sector_label,
+    }
 
 
 def sector_label(sector_id: str) -> str:
@@ -49,8 +53,9 @@ def _verify_limit() -> str:
 
 def not_found(typed: str | None):
     """Answer calmly that no certificate has this code (never an error page)."""
-    return render_template("certificates/not_found.html", typed=(typed or "")[:64],
-                           form=forms.VerifyForm(formdata=None)), 404
+    return render_template(
+        "certificates/not_found.html", typed=(typed or "")[:64], form=forms.VerifyForm(formdata=None)
+    ), 404
 
 
 @bp.get("/verify")
@@ -79,9 +84,16 @@ def verify(code: str):
     service.record_verification(certificate, "web-name-check" if match is not None else "web")
     db.session.commit()
     revocable = current_user.is_authenticated and can_revoke(current_user, certificate)
-    return render_template("certificates/verify.html", cert=certificate, status=certificate.status(),
-                           holder=service.masked_holder(certificate), deleted=service.holder_deleted(certificate),
-                           form=form, match=match, revocable=revocable)
+    return render_template(
+        "certificates/verify.html",
+        cert=certificate,
+        status=certificate.status(),
+        holder=service.masked_holder(certificate),
+        deleted=service.holder_deleted(certificate),
+        form=form,
+        match=match,
+        revocable=revocable,
+    )
 
 
 def _own(code: str) -> Certificate:
@@ -107,9 +119,14 @@ def show(code: str):
     """Show the printable certificate with its QR code."""
     certificate = _own(code)
     url = qr.verify_url(current_app.config["ACADEMY_PUBLIC_URL"], certificate.code)
-    return render_template("certificates/certificate.html", cert=certificate, status=certificate.status(),
-                           verify_url=url, qr_src=qr.data_uri(url),
-                           form=forms.IncludeNameForm(include_name=certificate.include_name))
+    return render_template(
+        "certificates/certificate.html",
+        cert=certificate,
+        status=certificate.status(),
+        verify_url=url,
+        qr_src=qr.data_uri(url),
+        form=forms.IncludeNameForm(include_name=certificate.include_name),
+    )
 
 
 @bp.get("/certificates/<code>/certificate.pdf")
@@ -119,15 +136,25 @@ def show_pdf(code: str):
     certificate = _own(code)
     url = qr.verify_url(current_app.config["ACADEMY_PUBLIC_URL"], certificate.code)
     printed = pdf.PrintedCertificate(
-        holder_name=certificate.holder_name, course_title=certificate.course_title,
-        sector_label=sector_label(certificate.sector), version=certificate.version, hours=certificate.hours,
-        issued_at=certificate.issued_at, expires_at=certificate.expires_at,
-        grouped_code=codes.group(certificate.code), verify_url=url, issuer=current_app.config["ACADEMY_NAME"],
-        status_words=STATUS_WORDS[certificate.status()])
+        holder_name=certificate.holder_name,
+        course_title=certificate.course_title,
+        sector_label=sector_label(certificate.sector),
+        version=certificate.version,
+        hours=certificate.hours,
+        issued_at=certificate.issued_at,
+        expires_at=certificate.expires_at,
+        grouped_code=codes.group(certificate.code),
+        verify_url=url,
+        issuer=current_app.config["ACADEMY_NAME"],
+        status_words=STATUS_WORDS[certificate.status()],
+    )
     body = pdf.render(printed, qr.png(url, box_size=10))
     filename = f"certificate-{certificate.course_slug}-{codes.group(certificate.code)}.pdf"
-    return body, 200, {"Content-Type": "application/pdf",
-                       "Content-Disposition": f'attachment; filename="{filename}"'}
+    return (
+        body,
+        200,
+        {"Content-Type": "application/pdf", "Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.post("/certificates/<code>/include-name")
@@ -141,8 +168,12 @@ def include_name(code: str):
     if form.validate_on_submit():
         service.set_include_name(certificate, form.include_name.data)
         db.session.commit()
-        flash("Your name will be in the signed credential." if certificate.include_name
-              else "Your name will be left out of the signed credential.", "success")
+        flash(
+            "Your name will be in the signed credential."
+            if certificate.include_name
+            else "Your name will be left out of the signed credential.",
+            "success",
+        )
     return redirect(url_for(".show", code=codes.group(certificate.code)))
 
 
@@ -161,7 +192,9 @@ def revoke(code: str):
         db.session.commit()
         flash("The certificate is revoked. Its public page and signed credential now say so.", "success")
         return redirect(url_for(".verify", code=codes.group(certificate.code)))
-    return render_template("certificates/revoke.html", cert=certificate, status=certificate.status(), form=form)
+    return render_template(
+        "certificates/revoke.html", cert=certificate, status=certificate.status(), form=form
+    )
 
 
 audit_views.register_routes(bp)

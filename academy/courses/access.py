@@ -7,7 +7,6 @@ from flask_babel import get_locale
 
 from academy.courses import service
 from academy.courses.catalog import curriculum
-from academy.courses.models import Enrolment
 from academy.curriculum.model import Course, Lesson
 
 
@@ -37,7 +36,7 @@ def prerequisites_unmet(course: Course, missing: list[Course]):
     abort(make_response(page, 403))
 
 
-def ensure_enrolled(user, course: Course, enrolment: Enrolment | None = None) -> Enrolment:
+def ensure_enrolled(user, course: Course, enrolment=None):
     """Return the user's enrolment, enrolling them now if the prerequisites allow; else stop with 403."""
     if enrolment is not None:
         return enrolment

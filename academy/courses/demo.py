@@ -1,4 +1,4 @@
-"""Demo learning progress: the demo trainee half-way through the foundation, three more trainees further on."""
+"""Demo learning progress: the demo trainee half-way through the foundation, three trainees further on."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from academy.quizzes import service as quizzes
 # email, name, sector, subrole, community slug, days ago they started, sector lessons read
 TRAINEES = [
     ("sam.sample@demo.academy", "Sam Sample (demo)", "schools", "teacher", "riverside", 40, 2),
-    ("jo.placeholder@demo.academy", "Jo Placeholder (demo)", "health", "first-responder", "fraser-valley", 25, 1),
+    ("jo.placeholder@demo.academy", "Jo Placeholder (demo)", "health", "first-responder", "fraser-valley", 25,
+     1),
     ("alex.example@demo.academy", "Alex Example (demo)", "business", "hospitality", "fraser-valley", 12, 3),
 ]
 
@@ -41,7 +42,8 @@ def populate(ctx: dict) -> list[str]:
         track = next(iter(curriculum().courses_in(sector)), None)
         if track is not None and not service.missing_prerequisites(user, track):
             read(user, track, count=sector_lessons, start=start + timedelta(days=3))
-            line += f"; {track.title}, {min(sector_lessons, len(track.lessons))} of {len(track.lessons)} lessons read"
+            read_count = min(sector_lessons, len(track.lessons))
+            line += f"; {track.title}, {read_count} of {len(track.lessons)} lessons read"
         lines.append(line)
     return lines
 
@@ -56,7 +58,7 @@ def read(user, course: Course, *, count: int, start: datetime) -> None:
 
 
 def finish(user, course: Course, start: datetime) -> None:
-    """Read every lesson and pass the quiz with the marked answers, so the completion and certificate follow."""
+    """Read every lesson and pass the quiz with the marked answers; the completion and certificate follow."""
     read(user, course, count=len(course.lessons), start=start)
     done_at = start + timedelta(hours=len(course.lessons) + 1)
     if course.quiz is not None and quizzes.quiz_status(user, course, now=done_at).passed_attempt is None:

@@ -2,17 +2,69 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, bindparam, case, literal, null, select, type_coerce, union_all
 
 from academy.courses.models import CourseCompletion, Enrolment, LessonProgress
 from academy.curriculum.model import Course, Lesson
-from academy.database import utcnow
+from academy.database import UTCDateTime, utcnow
 from academy.extensions import db
+
+
+@dataclass
+class EnrolmentState:
+    id: int
+    last_lesson_slug: str | None
+    version: str
+    enrolled_at: datetime
+    last_seen_at: datetime | None
+
+    @classmethod
+    def of(cls, enrolment: Enrolment) -> EnrolmentState:
+        return cls(enrolment.id, enrolment.last_lesson_slug, enrolment.version, enrolment.enrolled_at,
+                   enrolment.last_seen_at)
+
+
+@dataclass(frozen=True)
+class CompletionState:
+    id: int
+    via: str
+    version: str
+    completed_at: datetime
+
+    @property
+    def key(self) -> tuple:
+        return (self.completed_at, self.id)
+
+
+@dataclass(frozen=True)
+class CertificateState:
+    """What the course pages need of the latest certificate; status() as in certificates.models."""
+
+    id: int
+    code: str
+    superseded: bool
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    issued_at: datetime
+
+    @property
+    def key(self) -> tuple:
+        return (self.issued_at, self.id)
+
+    def status(self, now: datetime) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.superseded:
+            return "superseded"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "valid"
 
 
 @dataclass
@@ -20,13 +72,12 @@ class CourseProgress:
     """What one user has done in one course (lessons by slug, on any version)."""
 
     course: Course
-    enrolment: Enrolment | None = None
+    enrolment: EnrolmentState | None = None
     done_lessons: frozenset[str] = frozenset()
     quiz_passed: bool = False
-    completion: CourseCompletion | None = None  # the latest
-    certificate: object | None = None  # the latest Certificate, if any
+    completion: CompletionState | None = None  # the latest
+    certificate: CertificateState | None = None  # the latest, if any
     since: datetime | None = None  # when the latest certificate expired: a renewal counts only later work
-    course_order: int = 0
     missing: list = field(default_factory=list)  # prerequisites not yet complete (filled by views)
 
     @property
@@ -84,7 +135,7 @@ class CourseProgress:
 
     @property
     def next_lesson(self) -> Lesson | None:
-        """The first unfinished lesson from where the user left off, wrapping round; None when all are done."""
+        """The first unfinished lesson from where the user left off, wrapping round; None if all are done."""
         lessons = list(self.course.lessons)
         start = lessons.index(self.last_lesson) if self.last_lesson in lessons else 0
         for lesson in lessons[start:] + lessons[:start]:
@@ -106,66 +157,66 @@ class CourseProgress:
         return "done"
 
 
-def load_progress(user, courses: Iterable[Course], *, now: datetime | None = None) -> dict[str, CourseProgress]:
-    """Return each course's progress for the user, keyed by slug, in five queries."""
+def load_progress(user, courses: Iterable[Course], *, now: datetime | None = None
+                  ) -> dict[str, CourseProgress]:
+    """Return each course's progress for the user, keyed by slug, in one query (lessons must be quick)."""
     courses = list(courses)
-    slugs = [c.slug for c in courses]
-    result = {c.slug: CourseProgress(c, course_order=-i) for i, c in enumerate(courses)}
-    _add_enrolments(user.id, slugs, result)
-    _add_lessons(user.id, slugs, result)
-    _add_renewals(user.id, slugs, result, now or utcnow())
-    _add_completions(user.id, slugs, result)
-    _add_attempts(user.id, slugs, result)
+    result = {c.slug: CourseProgress(c) for c in courses}
+    rows = db.session.execute(_progress_statement(), {"user_id": user.id, "slugs": list(result)}).all()
+    done: dict[str, set[str]] = defaultdict(set)
+    passed: dict[str, list[datetime]] = defaultdict(list)
+    for kind, slug, s1, s2, t1, t2, t3, n in rows:
+        progress = result[slug]
+        if kind == "l":
+            done[slug].add(s1)
+        elif kind == "e":
+            progress.enrolment = EnrolmentState(n, s1, s2, t1, t2)
+        elif kind == "q":
+            passed[slug].append(t1)
+        elif kind == "c" and (progress.completion is None or (t1, n) > progress.completion.key):
+            progress.completion = CompletionState(n, s1, s2, t1)
+        elif kind == "x" and (progress.certificate is None or (t3, n) > progress.certificate.key):
+            progress.certificate = CertificateState(n, s1, s2 == "superseded", t1, t2, t3)
+    now = now or utcnow()
+    for slug, progress in result.items():
+        progress.done_lessons = frozenset(done[slug])
+        _settle(progress, passed[slug], now)
     return result
 
 
-def _add_enrolments(user_id: int, slugs: list[str], result: dict[str, CourseProgress]) -> None:
-    query = select(Enrolment).where(Enrolment.user_id == user_id, Enrolment.course_slug.in_(slugs))
-    for enrolment in db.session.scalars(query):
-        result[enrolment.course_slug].enrolment = enrolment
-
-
-def _add_lessons(user_id: int, slugs: list[str], result: dict[str, CourseProgress]) -> None:
-    done: dict[str, set[str]] = defaultdict(set)
-    query = select(LessonProgress.course_slug, LessonProgress.lesson_slug).where(
-        LessonProgress.user_id == user_id, LessonProgress.course_slug.in_(slugs))
-    for course_slug, lesson_slug in db.session.execute(query):
-        done[course_slug].add(lesson_slug)
-    for slug, lessons in done.items():
-        result[slug].done_lessons = frozenset(lessons)
-
-
-def _add_renewals(user_id: int, slugs: list[str], result: dict[str, CourseProgress], now: datetime) -> None:
-    """Attach the latest certificate; note when it expired so a renewal needs new work."""
-    from academy.certificates.models import Certificate
-
-    query = select(Certificate).where(Certificate.user_id == user_id, Certificate.course_slug.in_(slugs)
-                                      ).order_by(Certificate.issued_at, Certificate.id)
-    for certificate in db.session.scalars(query):
-        result[certificate.course_slug].certificate = certificate
-    for progress in result.values():
-        certificate = progress.certificate
-        if certificate is not None and certificate.status(now) == "expired":
-            progress.since = certificate.expires_at
-
-
-def _add_completions(user_id: int, slugs: list[str], result: dict[str, CourseProgress]) -> None:
-    query = select(CourseCompletion).where(CourseCompletion.user_id == user_id,
-                                           CourseCompletion.course_slug.in_(slugs)
-                                           ).order_by(CourseCompletion.completed_at, CourseCompletion.id)
-    for completion in db.session.scalars(query):
-        progress = result[completion.course_slug]
-        progress.completion = completion
-        if progress.since is not None and completion.completed_at > progress.since:
+def _settle(progress: CourseProgress, passed_at: list[datetime], now: datetime) -> None:
+    """After an expired certificate only later work counts, until a new completion renews it."""
+    certificate, completion = progress.certificate, progress.completion
+    if certificate is not None and certificate.status(now) == "expired":
+        progress.since = certificate.expires_at
+        if completion is not None and completion.completed_at > certificate.expires_at:
             progress.since = None  # already renewed
+    progress.quiz_passed = any(progress.since is None or at > progress.since for at in passed_at)
 
 
-def _add_attempts(user_id: int, slugs: list[str], result: dict[str, CourseProgress]) -> None:
+@functools.cache
+def _progress_statement():
+    """One UNION ALL over enrolments, lessons, passed attempts, completions and certificates, built once."""
+    from academy.certificates.models import Certificate
     from academy.quizzes.models import QuizAttempt
 
-    query = select(QuizAttempt.course_slug, QuizAttempt.submitted_at).where(
-        QuizAttempt.user_id == user_id, QuizAttempt.course_slug.in_(slugs), QuizAttempt.passed.is_(True))
-    for course_slug, submitted_at in db.session.execute(query):
-        progress = result[course_slug]
-        if progress.since is None or submitted_at > progress.since:
-            progress.quiz_passed = True
+    user_id, slugs = bindparam("user_id"), bindparam("slugs", expanding=True)
+    text_null, time_null, int_null = null(), type_coerce(null(), UTCDateTime), null()
+
+    def part(kind: str, model, *columns, where=()):
+        return select(literal(kind, String).label("kind"), model.course_slug, *columns).where(
+            model.user_id == user_id, model.course_slug.in_(slugs), *where)
+
+    superseded = case((Certificate.superseded_by_id.is_not(None), "superseded"), else_=None)
+    return union_all(
+        part("x", Certificate, Certificate.code, superseded, Certificate.expires_at, Certificate.revoked_at,
+             Certificate.issued_at, Certificate.id),
+        part("e", Enrolment, Enrolment.last_lesson_slug, Enrolment.version, Enrolment.enrolled_at,
+             Enrolment.last_seen_at, time_null, Enrolment.id),
+        part("l", LessonProgress, LessonProgress.lesson_slug, text_null, time_null, time_null, time_null,
+             int_null),
+        part("q", QuizAttempt, text_null, text_null, QuizAttempt.submitted_at, time_null, time_null, int_null,
+             where=(QuizAttempt.passed.is_(True),)),
+        part("c", CourseCompletion, CourseCompletion.via, CourseCompletion.version,
+             CourseCompletion.completed_at, time_null, time_null, CourseCompletion.id),
+    )

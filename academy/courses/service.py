@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from academy.courses.catalog import curriculum
@@ -18,6 +18,7 @@ from academy.database import utcnow
 from academy.extensions import db
 
 log = logging.getLogger(__name__)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 __all__ = ["CourseProgress", "PrerequisitesUnmet", "check_completion", "enrol", "learning_summary",
            "load_progress", "mark_lesson_complete", "missing_prerequisites", "record_visit", "sync_catalog"]
@@ -34,7 +35,7 @@ class PrerequisitesUnmet(Exception):
 def sync_catalog() -> int:
     """Record every loaded course version in the database; return how many courses are loaded."""
     cur = curriculum()
-    known = {(slug, version) for slug, version in db.session.execute(select(CourseVersion.slug, CourseVersion.version))}
+    known = set(db.session.execute(select(CourseVersion.slug, CourseVersion.version)).tuples())
     for course in cur.courses.values():
         if (course.slug, course.version) not in known:
             db.session.add(CourseVersion(slug=course.slug, version=course.version, title=course.title,
@@ -85,13 +86,17 @@ def _insert(row) -> bool:
     return True
 
 
-def record_visit(enrolment: Enrolment, course: Course, lesson: Lesson, *, now: datetime | None = None) -> bool:
-    """Remember the lesson for "continue where you left off"; change (and return True) only when it moved."""
+def record_visit(enrolment, course: Course, lesson: Lesson, *, now: datetime | None = None) -> bool:
+    """Remember the lesson for "continue where you left off"; write (and return True) only when it moved.
+
+    Takes an Enrolment or the EnrolmentState of loaded progress; both are brought up to date.
+    """
     if enrolment.last_lesson_slug == lesson.slug and enrolment.version == course.version:
         return False
-    enrolment.last_lesson_slug = lesson.slug
-    enrolment.version = course.version
-    enrolment.last_seen_at = now or utcnow()
+    values = {"last_lesson_slug": lesson.slug, "version": course.version, "last_seen_at": now or utcnow()}
+    db.session.execute(update(Enrolment).where(Enrolment.id == enrolment.id).values(**values))
+    for key, value in values.items():
+        setattr(enrolment, key, value)
     return True
 
 
@@ -147,11 +152,12 @@ def _attended_closed_session(user, course: Course, since: datetime | None) -> bo
     return db.session.scalar(query.limit(1)) is not None
 
 
-def learning_overview(user, *, now: datetime | None = None) -> tuple[list[CourseProgress], list[CourseProgress]]:
+def learning_overview(user, *, now: datetime | None = None
+                      ) -> tuple[list[CourseProgress], list[CourseProgress]]:
     """Return (in progress, completed) for the courses the user has started, most recent first."""
     courses = list(curriculum().courses.values())
     progress = [p for p in load_progress(user, courses, now=now).values() if p.started]
-    progress.sort(key=lambda p: p.last_activity or p.course_order, reverse=True)
+    progress.sort(key=lambda p: p.last_activity or EPOCH, reverse=True)
     return [p for p in progress if not p.complete], [p for p in progress if p.complete]
 
 

@@ -7,9 +7,16 @@ from flask_login import current_user, login_required
 
 from academy.accounts.forms import EmptyForm
 from academy.courses import service
-from academy.courses.access import course_or_404, ensure_enrolled, lesson_or_404, prerequisites_unmet, translated
+from academy.courses.access import (
+    course_or_404,
+    ensure_enrolled,
+    lesson_or_404,
+    prerequisites_unmet,
+    translated,
+)
 from academy.courses.catalog import curriculum
 from academy.courses.forms import ResourceFilterForm, jurisdiction_label
+from academy.courses.progress import EnrolmentState
 from academy.curriculum.model import Course, Curriculum
 from academy.extensions import db
 
@@ -29,7 +36,7 @@ def certificate_url(certificate) -> str:
 
 
 def _sector_groups(cur: Curriculum, user) -> list[dict]:
-    """Sectors with courses: the shared foundation first, then the user's sector, then the rest in file order."""
+    """Sectors with courses: the shared foundation, then the user's sector, then the rest in file order."""
     mine = getattr(user, "sector", None) if user.is_authenticated else None
     sectors = sorted(cur.sectors.values(), key=lambda s: (not s.shared, s.id != mine))
     groups = []
@@ -46,8 +53,8 @@ def catalogue():
     """List every course, grouped by sector, with the signed-in user's progress."""
     cur = curriculum()
     progress = service.progress_for(current_user, cur.courses.values())
-    return render_template("courses/catalogue.html", groups=_sector_groups(cur, current_user), progress=progress,
-                           courses=cur.courses)
+    return render_template("courses/catalogue.html", groups=_sector_groups(cur, current_user),
+                           progress=progress, courses=cur.courses)
 
 
 @bp.get("/courses/<slug>")
@@ -85,7 +92,8 @@ def lesson(slug: str, lesson: str):
     original = lesson_or_404(course, lesson)
     progress = service.load_progress(current_user, [course])[slug]
     created = progress.enrolment is None
-    progress.enrolment = ensure_enrolled(current_user, course, progress.enrolment)
+    if created:
+        progress.enrolment = EnrolmentState.of(ensure_enrolled(current_user, course))
     if service.record_visit(progress.enrolment, course, original) or created:
         db.session.commit()
     return render_template("courses/lesson.html", **_lesson_context(course, original, progress))

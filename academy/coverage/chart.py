@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from html import escape
 
 IN_PERSON, SELF_PACED, TRACK, TARGET, INK, MUTED = "#1d4e89", "#7fa7d9", "#e4e8ee", "#1c2430", "#1c2430", "#4f5b6b"
-WIDTH = 420
+WIDTH = 340  # small enough that 14-unit text stays readable when a phone scales the chart down
+VALUE_SPACE = 76
 FONT = 14
 
 
@@ -46,27 +47,28 @@ def _rect(x: float, y: float, width: float, height: float, fill: str) -> str:
 
 
 def _value_words(bar: Bar) -> str:
-    return f"{bar.value} of {bar.target}" if bar.target else f"{bar.value}, no target"
+    return f"{bar.value} of {bar.target}" if bar.target else str(bar.value)
 
 
 def bar_chart(chart_id: str, title: str, bars: Sequence[Bar]) -> str:
     """Draw one horizontal bar per sector: trained people split in person / self-paced, with the target marked."""
     scale = max([1] + [b.value for b in bars] + [b.target or 0 for b in bars])
     row, body = 46, []
+    track = WIDTH - VALUE_SPACE
     for i, bar in enumerate(bars):
-        top = 22 + i * row
+        top = 20 + i * row
         body.append(_text(0, top, bar.label))
-        body.append(_text(WIDTH, top, _value_words(bar), anchor="end", fill=MUTED))
-        body.append(_rect(0, top + 6, WIDTH, 16, TRACK))
-        first = WIDTH * bar.in_person / scale
+        body.append(_text(WIDTH, top + 19, _value_words(bar), anchor="end", fill=INK))
+        body.append(_rect(0, top + 6, track, 16, TRACK))
+        first = track * bar.in_person / scale
         body.append(_rect(0, top + 6, first, 16, IN_PERSON))
-        body.append(_rect(first, top + 6, WIDTH * bar.self_paced / scale, 16, SELF_PACED))
+        body.append(_rect(first, top + 6, track * bar.self_paced / scale, 16, SELF_PACED))
         if bar.target:
-            x = min(WIDTH * bar.target / scale, WIDTH - 3)
+            x = min(track * bar.target / scale, track - 3)
             body.append(_rect(x, top + 2, 3, 24, TARGET))
     desc = "; ".join(f"{b.label}: {b.value} trained ({b.in_person} in person, {b.self_paced} self-paced)"
                      + (f", target {b.target}" if b.target else ", no target") for b in bars)
-    return _svg(chart_id, 22 + len(bars) * row, title, desc or "No sectors.", body)
+    return _svg(chart_id, 16 + len(bars) * row, title, desc or "No sectors.", body)
 
 
 def trend_chart(chart_id: str, title: str, periods: Sequence[str], values: Sequence[int]) -> str:

@@ -50,7 +50,7 @@ def untouched(dashboard: Dashboard) -> Indicator:
     empty = [row.label for row in dashboard.rows if not row.counts.trained]
     answer = (f"No one trained yet in {len(empty)} sector{'s' if len(empty) != 1 else ''}: {join_words(empty)}."
               if empty else "Every sector has people trained.")
-    return Indicator("Which sectors has training not reached yet?", answer)
+    return Indicator("Which sectors have no one trained yet?", answer)
 
 
 def targets(dashboard: Dashboard) -> Indicator:

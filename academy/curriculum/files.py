@@ -69,7 +69,9 @@ def body_hash(body: str) -> str:
     return hashlib.sha256(body.strip().encode()).hexdigest()[:12]
 
 
-def read(ld: Loading, rel: str, *, allowed: tuple[str, ...], required: tuple[str, ...]) -> Parsed | None:
+def read(
+    ld: Loading, rel: str, *, allowed: tuple[str, ...], required: tuple[str, ...], language: str = "en"
+) -> Parsed | None:
     """Read, split, validate the fields of and parse one Markdown file."""
     text = read_text(ld.root / rel, rel, ld.report)
     doc = split_front_matter(text, rel, ld.report) if text is not None else None
@@ -77,7 +79,7 @@ def read(ld: Loading, rel: str, *, allowed: tuple[str, ...], required: tuple[str
         return None
     fields = Fields(doc.meta, rel, ld.report, allowed=allowed, required=required)
     folder = rel.rsplit("/", 1)[0]
-    tokens, env = parse(doc.body, RenderContext(folder, ld.resources, doc.body_line))
+    tokens, env = parse(doc.body, RenderContext(folder, ld.resources, doc.body_line, language))
     parsed = Parsed(rel, doc, fields, tokens, env)
     ld.rendered[rel] = parsed.found
     _check_body(ld, parsed)
@@ -167,7 +169,8 @@ def load_lesson(
 ) -> LessonFile | None:
     """Load a lesson (lang None) or a translation (lang "es"), not yet checked against its original."""
     required = ("title",) if lang else ("title", "minutes", "sources")
-    parsed = read(ld, rel, allowed=TRANSLATION_FIELDS if lang else LESSON_FIELDS, required=required)
+    allowed = TRANSLATION_FIELDS if lang else LESSON_FIELDS
+    parsed = read(ld, rel, allowed=allowed, required=required, language=lang or "en")
     if parsed is None:
         return None
     fields = parsed.fields

@@ -82,7 +82,7 @@ class _Reader:
                 self.body_line,
                 'the quiz has no questions: start each question with a "## " heading',
             )
-        bounds = zip(headings, [*headings[1:], len(tokens)], strict=True)
+        bounds = zip(headings, [*headings[1:], len(tokens)], strict=False)  # no headings: no questions
         questions = [self._question(start, end, f"q{n + 1}") for n, (start, end) in enumerate(bounds)]
         intro = render_tokens(tokens[:intro_end], self.env)
         return QuizParts(intro, tuple(q for q in questions if q))

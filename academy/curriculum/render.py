@@ -32,6 +32,27 @@ CALLOUTS = {
     "dont": "What not to do",
     "notice": "What you might notice",
 }
+# The box titles in a translated lesson, in its language (English above is the fallback).
+CALLOUT_TITLES = {
+    "es": {
+        "note": "Nota",
+        "tip": "Consejo",
+        "warning": "Atención",
+        "scenario": "Caso práctico",
+        "do": "Qué hacer",
+        "dont": "Qué no hacer",
+        "notice": "Qué puede notar",
+    },
+    "fr": {
+        "note": "Remarque",
+        "tip": "Conseil",
+        "warning": "Attention",
+        "scenario": "Mise en situation",
+        "do": "Ce qu’il faut faire",
+        "dont": "Ce qu’il ne faut pas faire",
+        "notice": "Ce que vous pourriez remarquer",
+    },
+}
 # 01-what-is-trafficking.md, or its translation 01-what-is-trafficking.es.md
 LESSON_FILE = re.compile(r"^(\d+)-([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.([a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?))?\.md$")
 _WORD = re.compile(r"\w+(?:[.'’-]\w+)*")  # s.279.01, 57.22 and forced-labour are one word each
@@ -45,6 +66,7 @@ class RenderContext:
     folder: str | None = None
     resources: Mapping[str, Resource] = field(default_factory=dict)
     line: int = 1
+    language: str = "en"  # of the text: callout titles are written in it
 
 
 @dataclass(frozen=True)
@@ -180,9 +202,12 @@ def _render_callout(self: Any, tokens: Sequence[Token], idx: int, options: Any, 
     if tokens[idx].nesting != 1:
         return "</aside>\n"
     kind = tokens[idx].info.strip().split(" ", 1)[0]
+    found = env.get("academy") if isinstance(env, dict) else None
+    language = found.context.language if isinstance(found, Collected) else "en"
+    title = CALLOUT_TITLES.get(language, {}).get(kind, CALLOUTS[kind])
     return (
         f'<aside class="callout callout-{kind}" role="note">'
-        f'<p class="callout-title">{escapeHtml(CALLOUTS[kind])}</p>\n'
+        f'<p class="callout-title">{escapeHtml(title)}</p>\n'
     )
 
 

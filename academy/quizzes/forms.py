@@ -17,7 +17,7 @@ def field_name(question_id: str) -> str:
 
 
 def read_answers(formdata: MultiDict) -> dict[str, list[str]]:
-    """Return {question_id: [option_id, ...]} from every `q-...` field, unknown ones included (grading rejects)."""
+    """Return {question_id: [option_id, ...]} from every `q-...` field; grading rejects unknown ones."""
     answers: dict[str, list[str]] = {}
     for key in formdata:
         if key.startswith(FIELD_PREFIX):

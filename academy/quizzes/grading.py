@@ -35,7 +35,7 @@ class Result(NamedTuple):
 
 
 def validate(questions: Sequence[_Question], answers: Mapping[str, Sequence[str]]) -> None:
-    """Raise InvalidAnswers unless every answer names a known question and only that question's options, once."""
+    """Raise InvalidAnswers unless each answer names a known question and only its options, each once."""
     by_id = {q.id: q for q in questions}
     for question_id, chosen in answers.items():
         question = by_id.get(question_id)

@@ -1,4 +1,4 @@
-"""Quiz attempts: who may start one, the shuffled layout, submitting and grading. Services flush; callers commit."""
+"""Quiz attempts: who may start one, the shuffled layout, submitting, grading; callers commit."""
 
 from __future__ import annotations
 
@@ -74,7 +74,8 @@ def quiz_status(user, course: Course, *, now: datetime | None = None) -> QuizSta
         query = query.where(QuizAttempt.started_at > since)
     rows = list(db.session.scalars(query.order_by(QuizAttempt.started_at, QuizAttempt.id)))
     submitted = [a for a in rows if a.submitted_at is not None]
-    open_attempt = next((a for a in reversed(rows) if a.submitted_at is None and a.version == course.version), None)
+    open_attempts = [a for a in rows if a.submitted_at is None and a.version == course.version]
+    open_attempt = open_attempts[-1] if open_attempts else None
     passed = next((a for a in submitted if a.passed), None)
     failed = [a for a in submitted if not a.passed]
     cooldown = None
@@ -94,7 +95,7 @@ def shuffled_layout(questions: tuple[Question, ...], rng: random.Random) -> list
 
 def start_attempt(user, course: Course, *, now: datetime | None = None,
                   rng: random.Random | None = None) -> QuizAttempt:
-    """Return the open attempt, or start a new one with its own shuffled layout; raise QuizError if not allowed."""
+    """Return the open attempt or start one with its own shuffled layout; raise QuizError if not allowed."""
     if course.quiz is None:
         raise QuizError("This course has no quiz.")
     status = quiz_status(user, course, now=now)
@@ -148,7 +149,8 @@ def submit_attempt(user, course: Course, attempt: QuizAttempt, answers: dict[str
     if done.rowcount != 1:
         raise QuizError("This attempt has already been submitted.")
     db.session.refresh(attempt)
-    log.info("user %s submitted quiz attempt %s on %s: %s%%", user.id, attempt.id, course.slug, result.score_percent)
+    log.info("user %s submitted quiz attempt %s on %s: %s%%", user.id, attempt.id, course.slug,
+             result.score_percent)
     if result.passed:
         courses.check_completion(user, course, now=attempt.submitted_at)
     return result

@@ -119,5 +119,5 @@ def _result_page(course: Course, attempt: QuizAttempt):
     except service.QuizError:  # the quiz changed since: the score stands, the questions cannot be shown
         shown, result = [], None
     details = {r.question_id: r for r in result.per_question} if result else {}
-    return render_template("quizzes/result.html", course=course, attempt=attempt, shown=shown, details=details,
-                           progress=progress, status=status, form=EmptyForm())
+    return render_template("quizzes/result.html", course=course, attempt=attempt, shown=shown,
+                           details=details, progress=progress, status=status, form=EmptyForm())

@@ -24,9 +24,9 @@ def register_attendee(*, name: str, email: str, sector: str | None, subrole: str
 def welcome_mail(user: User, session: TrainingSession, link: str) -> tuple[str, str]:
     """Return the subject and body of the mail a new attendee gets to set a password."""
     subject = "You are checked in: set your academy password"
-    body = (f"Hello {user.name},\n\nYou are checked in to \"{session.title}\". An academy account was created "
-            "for you so your attendance and certificate are kept.\n\nUse this link within an hour to set a "
-            f"password (you can ask for a new link at any time from the sign-in page):\n{link}\n\n"
+    body = (f"Hello {user.name},\n\nYou are checked in to \"{session.title}\". An academy account was "
+            "created for you so your attendance and certificate are kept.\n\nUse this link within an hour to "
+            f"set a password (you can ask for a new link at any time from the sign-in page):\n{link}\n\n"
             "If you did not check in to a training session, ignore this message.\n")
     return subject, body
 

@@ -1,9 +1,9 @@
 """Check-in tickets: a verified scan turned into a short-lived signed token. Pure: no Flask, no database.
 
-A rotating code lives 15 to 30 seconds, far less than signing in or registering takes on a phone. So the code is
-checked once, on the scan, and exchanged for a ticket that lasts ten minutes. The ticket is bound to the browser
-that scanned (a random value also kept in that browser's session cookie), so forwarding the ticket's link to
-someone at home does not stretch the code's 30 seconds to ten minutes.
+A rotating code lives 15 to 30 seconds, far less than signing in or registering takes on a phone. So the code
+is checked once, on the scan, and exchanged for a ticket that lasts ten minutes. The ticket is bound to the
+browser that scanned (a random value also kept in that browser's session cookie), so forwarding the
+ticket's link to someone at home does not stretch the code's 30 seconds to ten minutes.
 """
 
 from __future__ import annotations

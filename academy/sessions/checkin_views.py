@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import smtplib
 
-from flask import current_app, flash, redirect, render_template, request, session as cookie, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import session as cookie
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from academy.accounts import service as accounts
@@ -20,6 +22,7 @@ from academy.extensions import db, limiter
 from academy.sessions import attendees, checkin, closing, codes, service
 from academy.sessions.forms import CheckinRegisterForm, CodeForm
 from academy.sessions.models import Attendance, TrainingSession
+from academy.sessions.service import N_
 from academy.sessions.views import bp
 
 BINDING_KEY = "checkin_binding"
@@ -48,7 +51,8 @@ def _read(ticket: str) -> checkin.Ticket | None:
 
 
 def _refused(message: str, session: TrainingSession | None = None, status: int = 409):
-    return render_template("sessions/checkin_refused.html", message=message, session=session), status
+    """Explain, in the reader's language, why they are not checked in."""
+    return render_template("sessions/checkin_refused.html", message=_(message), session=session), status
 
 
 def _limit_key() -> str:
@@ -64,8 +68,8 @@ def scan(session_id: int, token: str):
     session = db.session.get(TrainingSession, session_id)
     now = utcnow()
     if session is None or not codes.verify(session.secret, session.id, token, now.timestamp()):
-        return _refused("This code has changed since it was scanned. Scan the code on the screen again, or "
-                        "type the six-character code shown under it.", status=400)
+        return _refused(N_("This code has changed since it was scanned. Scan the code on the screen again, "
+                           "or type the six-character code shown under it."), status=400)
     error = service.window_error(session, now)
     if error:
         return _refused(error, session)
@@ -83,9 +87,10 @@ def typed():
         session = service.find_by_short_code(form.code.data, now)
         error = service.window_error(session, now) if session else None
         if session is None:
-            form.code.errors.append("That code is not right, or it has changed. Type the code on the screen now.")
+            form.code.errors.append(_("That code is not right, or it has changed. "
+                                      "Type the code on the screen now."))
         elif error:
-            form.code.errors.append(error)
+            form.code.errors.append(_(error))
         else:
             return _issue(session, "code")
     pending = _read(cookie.get(TICKET_KEY, ""))
@@ -101,8 +106,8 @@ def confirm(ticket: str):
     """One tap for the signed in; a short registration form for the rest."""
     found = _read(ticket)
     if found is None:
-        return _refused("This check-in has expired (they last ten minutes). Scan the code on the screen "
-                        "again.", status=400)
+        return _refused(N_("This check-in has expired (they last ten minutes). Scan the code on the screen "
+                           "again."), status=400)
     session = db.get_or_404(TrainingSession, found.session_id)
     error = service.window_error(session, utcnow())
     if error:
@@ -130,7 +135,7 @@ def _register(session: TrainingSession, found: checkin.Ticket, ticket: str):
                                                subrole=subrole, organisation=form.organisation.data,
                                                community_id=session.community_id)
         except accounts.AccountError:
-            form.email.errors.append("An account already uses this email: sign in below to check in.")
+            form.email.errors.append(_("An account already uses this email: sign in above to check in."))
         else:
             response = _check_in(session, user, found.method, new_account=True)
             login_user(user)
@@ -150,10 +155,12 @@ def _check_in(session: TrainingSession, user, method: str, new_account: bool = F
     db.session.commit()
     cookie.pop(TICKET_KEY, None)
     if result.created:
-        flash("You are checked in." + (" We emailed you a link to set a password." if new_account else ""),
-              "success")
+        message = _("You are checked in.")
+        if new_account:
+            message += " " + _("We emailed you a link to set a password.")
+        flash(message, "success")
     else:
-        flash("You are already checked in.", "info")
+        flash(_("You are already checked in."), "info")
     return redirect(url_for("sessions.checked_in", session_id=session.id))
 
 
@@ -178,8 +185,8 @@ def checked_in(session_id: int):
     if attendance is None:
         return redirect(url_for("sessions.mine"))
     course = get_course(session.course_slug)
-    return render_template("sessions/checkin_done.html", session=session, attendance=attendance, course=course,
-                           quiz_required=closing.quiz_required(session, course))
+    return render_template("sessions/checkin_done.html", session=session, attendance=attendance,
+                           course=course, quiz_required=closing.quiz_required(session, course))
 
 
 @bp.get("/my/sessions")

@@ -1,12 +1,12 @@
 """Closing a session: attendance is frozen and the course's completion rule is checked for every attendee.
 
 How an attended session counts towards a course (decided here; the close page explains it to the trainer):
-- A course whose rule includes "attendance" (a blended course): `check_completion(attended=True)` satisfies that
-  part; the rest of the rule (say, the quiz) still applies, and passing the quiz later completes the course,
-  because check_completion also looks for attendance at a closed session.
-- A course whose rule has no "attendance" but has "lessons" (a self-paced course taught in a room): the session
-  stands for the lessons, so every lesson is recorded as done through the courses service, then the rule is
-  checked as usual (its quiz, if it has one, must still be passed).
+- A course whose rule includes "attendance" (a blended course): `check_completion(attended=True)` satisfies
+  that part; the rest of the rule (say, the quiz) still applies, and passing the quiz later completes the
+  course, because check_completion also looks for attendance at a closed session.
+- A course whose rule has no "attendance" but has "lessons" (a self-paced course taught in a room): the
+  session stands for the lessons, so every lesson is recorded as done through the courses service, then the
+  rule is checked as usual (its quiz, if it has one, must still be passed).
 - A session that requires the quiz when the course's rule does not: closing holds back the certificate of
   attendees who have not passed it yet; they are counted as waiting.
 - Walk-ins without an account cannot hold a certificate; the roster says so.
@@ -53,8 +53,8 @@ def quiz_required_by(course: Course, checked: bool) -> bool:
 def describe(summary: CloseSummary) -> str:
     """One sentence for the trainer about what closing did."""
     text = (f"The session is closed. {len(summary.completed)} attendee(s) completed the course"
-            f"{' and hold its certificate' if summary.completed else ''}; {len(summary.waiting)} have not met "
-            "its completion rule yet")
+            f"{' and hold its certificate' if summary.completed else ''}; {len(summary.waiting)} have not "
+            "met its completion rule yet")
     if summary.walk_ins:
         text += f"; {summary.walk_ins} walk-in(s) without an account get no certificate"
     if summary.course_missing:
@@ -80,8 +80,8 @@ def close_session(session: TrainingSession, actor, now: datetime | None = None) 
             summary.waiting.append(user.id)
     audit("session.closed", session, actor, now, attendees=len(session.attendances),
           completed=len(summary.completed), waiting=len(summary.waiting), walk_ins=summary.walk_ins)
-    log.info("session %s closed by %s: %d completed, %d waiting", session.id, actor.id, len(summary.completed),
-             len(summary.waiting))
+    log.info("session %s closed by %s: %d completed, %d waiting", session.id, actor.id,
+             len(summary.completed), len(summary.waiting))
     return summary
 
 

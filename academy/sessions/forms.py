@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (BooleanField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField,
-                     SelectMultipleField, StringField, SubmitField, TextAreaField)
-from wtforms.validators import DataRequired, ValidationError, Email, Length, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from academy.accounts.forms import sector_choices
 from academy.curriculum.model import Sector
@@ -28,7 +39,8 @@ class SessionForm(FlaskForm):
     capacity = IntegerField("Capacity", validators=[Optional(), NumberRange(min=1, max=10000)],
                             description="Seats in the room. Check-ins above it are accepted and flagged.")
     trainers = SelectMultipleField("Trainers", coerce=int, validators=[Optional()],
-                                   description="Everyone chosen can show the check-in code and fix the roster.")
+                                   description="Everyone chosen can show the check-in code and fix the "
+                                               "roster.")
     require_quiz = BooleanField("Attendees must also pass the course quiz afterwards")
     submit = SubmitField("Save session")
 
@@ -45,24 +57,28 @@ class SessionForm(FlaskForm):
 class CheckinRegisterForm(FlaskForm):
     """The short phone-sized form for someone checking in without an account."""
 
-    name = StringField("Full name", validators=[DataRequired(message="Enter your name."), Length(max=200)],
-                       description="As it should appear on your certificate.")
-    email = EmailField("Email", validators=[DataRequired(), Email(message="Enter a valid email address."),
-                                            Length(max=254)],
-                       description="We send a link to set a password; it is never shown to others.")
-    sector = SelectField("Your sector and role", validators=[DataRequired(message="Choose your sector.")])
-    organisation = StringField("Organisation", validators=[Optional(), Length(max=200)])
-    submit = SubmitField("Check me in")
+    name = StringField(_l("Full name"),
+                       validators=[DataRequired(message=_l("Enter your name.")), Length(max=200)],
+                       description=_l("As it should appear on your certificate."))
+    email = EmailField(_l("Email"),
+                       validators=[DataRequired(), Email(message=_l("Enter a valid email address.")),
+                                   Length(max=254)],
+                       description=_l("We send a link to set a password; it is never shown to others."))
+    sector = SelectField(_l("Your sector and role"),
+                         validators=[DataRequired(message=_l("Choose your sector."))])
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Check me in"))
 
     def set_choices(self, sectors: dict[str, Sector]) -> None:
         self.sector.choices = sector_choices(sectors)
 
 
 class CodeForm(FlaskForm):
-    code = StringField("Code on the screen", validators=[DataRequired(message="Type the code on the screen."),
-                                                         Length(max=20)],
-                       description="Six letters and digits, shown under the QR code. It changes every 15 seconds.")
-    submit = SubmitField("Continue")
+    code = StringField(_l("Code on the screen"),
+                       validators=[DataRequired(message=_l("Type the code on the screen.")), Length(max=20)],
+                       description=_l("Six letters and digits, shown under the QR code. It changes every 15 "
+                                      "seconds."))
+    submit = SubmitField(_l("Continue"))
 
 
 class MarkForm(FlaskForm):

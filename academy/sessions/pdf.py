@@ -67,9 +67,9 @@ def heading_lines(session: TrainingSession, course_title: str, tz: tzinfo, publi
         f"Course: {course_title}   ·   Session number {session.id}",
         f"{starts:%A %d %B %Y, %H:%M} to {ends:%H:%M} ({starts:%Z})   ·   {session.place}",
         f"Trainer(s): {trainers}",
-        "Write your name as it should appear on your certificate. Write the email of your academy account so "
-        "your attendance counts towards your certificate; without one you are counted as a walk-in, without a "
-        f"certificate. You can also check in at {public_url}/checkin once the network is back.",
+        "Write your name as it should appear on your certificate. Write the email of your academy account "
+        "so your attendance counts towards your certificate; without one you are counted as a walk-in, "
+        f"without a certificate. You can also check in at {public_url}/checkin once the network is back.",
     ]
 
 

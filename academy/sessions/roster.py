@@ -1,4 +1,4 @@
-"""The roster: listing and searching attendees, finding people to mark, CSV export, paper sheets typed back in."""
+"""The roster: listing and searching attendees, finding people to mark, CSV export, paper sheets typed in."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def attendees(session: TrainingSession, q: str | None = None) -> list[Attendance
              .where(Attendance.session_id == session.id).options(selectinload(Attendance.user)))
     if q and q.strip():
         pattern = f"%{q.strip().lower()}%"
-        query = query.where(or_(func.lower(User.name).like(pattern), func.lower(Attendance.walk_in_name).like(pattern)))
+        query = query.where(or_(func.lower(User.name).like(pattern),
+                                func.lower(Attendance.walk_in_name).like(pattern)))
     rows = db.session.scalars(query).all()
     return sorted(rows, key=lambda a: (a.name.casefold(), a.id))
 
@@ -112,7 +113,8 @@ def _split(line: str) -> PaperLine | None:
 def parse_text(text: str) -> list[PaperLine]:
     """One person per line: a name, optionally followed by an email (comma, semicolon or space between)."""
     if len(text.encode()) > MAX_PAPER_BYTES:
-        raise PaperError(f"That is too long: type at most {MAX_PAPER_LINES} names ({MAX_PAPER_BYTES // 1000} KB).")
+        raise PaperError(f"That is too long: type at most {MAX_PAPER_LINES} names "
+                         f"({MAX_PAPER_BYTES // 1000} KB).")
     lines = [p for p in (_split(raw) for raw in text.splitlines()) if p is not None]
     if len(lines) > MAX_PAPER_LINES:
         raise PaperError(f"That is {len(lines)} lines; type at most {MAX_PAPER_LINES} at a time.")

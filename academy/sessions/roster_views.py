@@ -12,6 +12,7 @@ from academy.sessions import closing, pdf, roster, service
 from academy.sessions.forms import MarkForm, PaperForm, ReasonForm, WalkInForm
 from academy.sessions.models import Attendance
 from academy.sessions.views import MANAGERS, bp, load_managed, role_required, zone
+from academy.web import parse_id
 
 
 def _render(session, status: int = 200, **forms):
@@ -43,7 +44,8 @@ def mark(session_id: int):
     """Mark an account holder present by hand."""
     session = load_managed(session_id)
     form = MarkForm()
-    user = db.session.get(User, int(form.user_id.data)) if (form.user_id.data or "").isdigit() else None
+    user_id = parse_id(form.user_id.data)  # ASCII digits that fit a column ("²".isdigit() is True)
+    user = db.session.get(User, user_id) if user_id is not None else None
     if not form.validate_on_submit() or user is None or not user.is_active:
         form.reason.errors.append("Choose someone from the search results.")
         return _render(session, 400, mark_form=form)

@@ -1,4 +1,4 @@
-"""Session rules: scheduling, checking in, fixing the roster by hand. Services add and flush; callers commit."""
+"""Session rules: scheduling, checking in, fixing the roster by hand. Services flush; callers commit."""
 
 from __future__ import annotations
 
@@ -106,23 +106,29 @@ def sessions_for_manager(user, now: datetime | None = None) -> tuple[list, list]
 def next_sessions(user, now: datetime | None = None, limit: int = 3) -> list[TrainingSession]:
     """The next sessions a trainer teaches, running ones first, for the home page."""
     now = now or utcnow()
-    query = manageable_query(user).where(TrainingSession.ends_at >= now, TrainingSession.status == "scheduled")
+    query = manageable_query(user).where(TrainingSession.ends_at >= now,
+                                         TrainingSession.status == "scheduled")
     return list(db.session.scalars(query.order_by(TrainingSession.starts_at).limit(limit)))
 
 
 # --- checking in --------------------------------------------------------------------------------------------
 
 
+def N_(message: str) -> str:  # noqa: N802  (the name gettext extraction looks for)
+    """Mark a message for translation; the view translates it for the reader."""
+    return message
+
+
 def window_error(session: TrainingSession, now: datetime) -> str | None:
-    """Return why the session does not take check-ins now, or None if it does."""
+    """Return why the session does not take check-ins now (in English; views translate), or None."""
     if session.status == "cancelled":
-        return "This session was cancelled."
+        return N_("This session was cancelled.")
     if session.status == "closed":
-        return "Attendance for this session is closed."
+        return N_("Attendance for this session is closed.")
     if now < session.starts_at - EARLY:
-        return "Check-in opens 30 minutes before the session starts."
+        return N_("Check-in opens 30 minutes before the session starts.")
     if now > session.ends_at:
-        return "This session has ended, so check-in is closed. Ask the trainer to add you by hand."
+        return N_("This session has ended, so check-in is closed. Ask the trainer to add you by hand.")
     return None
 
 
@@ -138,7 +144,7 @@ def code_candidates(now: datetime) -> list[TrainingSession]:
 
 
 def find_by_short_code(code: str, now: datetime | None = None) -> TrainingSession | None:
-    """Find the session whose current (or previous) short code this is; codes are per session, so none is asked."""
+    """Find the session whose current (or previous) short code this is (codes are per session)."""
     now = now or utcnow()
     if not codes.looks_like_short(code):
         return None
@@ -149,7 +155,8 @@ def find_by_short_code(code: str, now: datetime | None = None) -> TrainingSessio
 
 
 def attendee_count(session: TrainingSession) -> int:
-    return db.session.scalar(select(func.count(Attendance.id)).where(Attendance.session_id == session.id)) or 0
+    query = select(func.count(Attendance.id)).where(Attendance.session_id == session.id)
+    return db.session.scalar(query) or 0
 
 
 def _insert(attendance: Attendance) -> bool:

@@ -26,7 +26,7 @@ bp = Blueprint("sessions", __name__, template_folder="templates")
 MANAGERS = ("trainer", "coordinator", "admin")
 
 
-# --- helpers shared by the session views ---------------------------------------------------------------------
+# --- helpers shared by the session views --------------------------------------------------------------------
 
 
 def zone() -> ZoneInfo:
@@ -100,7 +100,8 @@ def _save(form: SessionForm, session: TrainingSession | None) -> TrainingSession
             session, current_user, course_slug=course.slug, title=form.title.data or course.title,
             starts_at=to_utc(form.starts_at.data), ends_at=to_utc(form.ends_at.data), place=form.place.data,
             community_id=int(form.community.data) if form.community.data else None,
-            capacity=form.capacity.data, require_quiz=closing.quiz_required_by(course, form.require_quiz.data),
+            capacity=form.capacity.data,
+            require_quiz=closing.quiz_required_by(course, form.require_quiz.data),
             trainers=chosen)
     except service.SessionError as exc:
         form.ends_at.errors.append(str(exc))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from jsonschema import Draft201909Validator
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 
 from academy.certificates import codes, credentials, keys, publish, service
 from academy.certificates.models import Certificate
@@ -49,8 +49,12 @@ def test_get_certificate_json(client, cert):
     assert response.get_json() == {
         "code": codes.group(cert.code),
         "status": "valid",
-        "course": {"slug": "policing", "title": "Test policing", "sector": "law-enforcement",
-                   "version": cert.version},
+        "course": {
+            "slug": "policing",
+            "title": "Test policing",
+            "sector": "law-enforcement",
+            "version": cert.version,
+        },
         "issued_at": "2025-05-06T07:08:09Z",
         "expires_at": "2027-05-06T07:08:09Z",
         "holder": "P. P.",
@@ -85,7 +89,9 @@ def test_statuses_in_the_api(client, issue, make_user):
     revoked = issue(make_user("trainee"))
     service.revoke_certificate(revoked, make_user("admin"), "x")
     db.session.commit()
-    got = {c: client.get(f"/api/v1/certificates/{c.code}").get_json()["status"] for c in (old, expired, revoked)}
+    got = {
+        c: client.get(f"/api/v1/certificates/{c.code}").get_json()["status"] for c in (old, expired, revoked)
+    }
     assert list(got.values()) == ["superseded", "expired", "revoked"]
 
 
@@ -95,13 +101,24 @@ def test_statuses_in_the_api(client, issue, make_user):
 def test_bulk_verify_keeps_order_and_reports_unknowns(client, issue, make_user):
     certs = [issue(make_user("trainee")) for _ in range(3)]
     unknown = codes.new_code()
-    sent = [codes.group(certs[2].code), unknown, certs[0].code.lower(), "not a code", codes.group(certs[2].code)]
+    sent = [
+        codes.group(certs[2].code),
+        unknown,
+        certs[0].code.lower(),
+        "not a code",
+        codes.group(certs[2].code),
+    ]
     response = client.post("/api/v1/certificates/verify", json={"codes": sent})
     assert response.status_code == 200
     results = response.get_json()["results"]
     assert [r["status"] for r in results] == ["valid", "not_found", "valid", "not_found", "valid"]
-    assert [r["code"] for r in results] == [codes.group(certs[2].code), unknown, codes.group(certs[0].code),
-                                            "not a code", codes.group(certs[2].code)]
+    assert [r["code"] for r in results] == [
+        codes.group(certs[2].code),
+        unknown,
+        codes.group(certs[0].code),
+        "not a code",
+        codes.group(certs[2].code),
+    ]
     assert results[0] == client.get(f"/api/v1/certificates/{certs[2].code}").get_json()
     assert results[1] == {"code": unknown, "status": "not_found"}
 
@@ -118,13 +135,16 @@ def test_bulk_verify_of_1000_codes_takes_one_select(client, issue, make_user):
     assert statements.count("SELECT") == 1, statements
 
 
-@pytest.mark.parametrize(("body", "status"), [
-    ({"codes": ["A"] * 1001}, 413),
-    ({"codes": "7KQ2-M9XD"}, 400),
-    ({"codes": [1, 2]}, 400),
-    ({"code": ["x"]}, 400),
-    (["x"], 400),
-])
+@pytest.mark.parametrize(
+    ("body", "status"),
+    [
+        ({"codes": ["A"] * 1001}, 413),
+        ({"codes": "7KQ2-M9XD"}, 400),
+        ({"codes": [1, 2]}, 400),
+        ({"code": ["x"]}, 400),
+        (["x"], 400),
+    ],
+)
 def test_bulk_verify_refuses_bad_requests_with_json(client, body, status):
     response = client.post("/api/v1/certificates/verify", json=body)
     assert response.status_code == status
@@ -175,8 +195,9 @@ def test_credential_is_a_signed_open_badge(client, app, cert, signing_key, ob_sc
     assert document["proof"][0]["cryptosuite"] == "eddsa-jcs-2022"
     assert (document["validFrom"], document["validUntil"]) == ("2025-05-06T07:08:09Z", "2027-05-06T07:08:09Z")
     subject = document["credentialSubject"]
-    assert subject["identifier"][0]["identityHash"] == credentials.identity_hash("holder@example.org",
-                                                                                cert.user.credential_salt)
+    assert subject["identifier"][0]["identityHash"] == credentials.identity_hash(
+        "holder@example.org", cert.user.credential_salt
+    )
     assert "name" not in subject and "Priya" not in response.get_data(as_text=True)
     assert "holder@example.org" not in response.get_data(as_text=True)
     assert subject["achievement"]["name"] == "Test policing"
@@ -223,8 +244,9 @@ def test_status_list_follows_the_database_not_the_process(client, issue, make_us
     documents = [client.get(f"/api/v1/certificates/{c.code}/credential").get_json() for c in certs]
     assert [_status(client, d) for d in documents] == ["ok", "ok"]
     for cert in certs:
-        db.session.execute(update(Certificate).where(Certificate.id == cert.id)
-                           .values(revoked_at=datetime.now(UTC)))
+        db.session.execute(
+            update(Certificate).where(Certificate.id == cert.id).values(revoked_at=datetime.now(UTC))
+        )
         db.session.commit()
         assert _status(client, documents[certs.index(cert)]) == "revoked"
     assert [_status(client, d) for d in documents] == ["revoked", "revoked"]
@@ -244,8 +266,12 @@ def test_old_credentials_verify_after_a_key_rotation(client, app, cert, signing_
     assert after["issuer"]["id"] == new_key.did != before["issuer"]["id"]
     assert credentials.verify(before).ok and credentials.verify(after).ok
     assert publish.keyring(app).dids == {before["issuer"]["id"], new_key.did}
-    assert credentials.check_status(before, client.get("/api/v1/status/1").get_json(),
-                                    trusted_issuers=publish.keyring(app).dids) == "ok"
+    assert (
+        credentials.check_status(
+            before, client.get("/api/v1/status/1").get_json(), trusted_issuers=publish.keyring(app).dids
+        )
+        == "ok"
+    )
 
 
 def test_no_credential_for_a_deleted_account(client, cert):
@@ -258,3 +284,41 @@ def test_no_credential_for_a_deleted_account(client, cert):
 def test_unknown_credential_is_a_json_404(client):
     response = client.get(f"/api/v1/certificates/{codes.new_code()}/credential")
     assert response.status_code == 404 and response.is_json
+
+
+class TestBatchedVerificationLog:
+    @pytest.fixture
+    def app_config(self):
+        return {"ACADEMY_VERIFY_LOG_DELAY": 30}
+
+    def test_lookups_are_logged_in_one_batch(self, client, cert):
+        from academy.certificates import verifylog
+        from academy.certificates.models import AuditEvent
+
+        def verified() -> list[AuditEvent]:
+            db.session.expire_all()
+            query = select(AuditEvent).where(AuditEvent.action == "certificate.verified")
+            return db.session.scalars(query).all()
+
+        with count_queries() as statements:
+            for _ in range(3):
+                assert client.get(f"/api/v1/certificates/{cert.code}").status_code == 200
+        assert statements.count("INSERT") == 0 and verified() == []
+        assert verifylog.buffer.flush() == 3
+        events = verified()
+        assert [(e.subject_id, e.detail["channel"]) for e in events] == [(codes.group(cert.code), "api")] * 3
+        assert verifylog.buffer.flush() == 0
+
+
+def test_status_list_is_valid_now_even_after_a_future_dated_revocation(client, cert, signing_key):
+    """A row with a clock-skewed revoked_at must not make the whole list 'not valid yet'."""
+    db.session.execute(
+        update(Certificate)
+        .where(Certificate.id == cert.id)
+        .values(revoked_at=datetime.now(UTC) + timedelta(days=30))
+    )
+    db.session.commit()
+    status_list = client.get("/api/v1/status/1").get_json()
+    assert credentials.check_dates(status_list, datetime.now(UTC)).ok
+    document = client.get(f"/api/v1/certificates/{cert.code}/credential").get_json()
+    assert credentials.check_status(document, status_list, now=datetime.now(UTC)) == "revoked"

@@ -21,8 +21,10 @@ T0 = datetime(2025, 2, 3, 4, 5, 6, tzinfo=UTC)
 # --- who may see the auditor pages ---
 
 
-@pytest.mark.parametrize(("role", "status"), [("trainee", 403), ("trainer", 403), ("coordinator", 403),
-                                              ("auditor", 200), ("admin", 200)])
+@pytest.mark.parametrize(
+    ("role", "status"),
+    [("trainee", 403), ("trainer", 403), ("coordinator", 403), ("auditor", 200), ("admin", 200)],
+)
 @pytest.mark.parametrize("url", ["/audit", "/audit/register", "/audit/log", "/audit/register.csv"])
 def test_auditor_pages_are_for_auditors_and_admins(client, login, role, status, url):
     login(role)
@@ -57,15 +59,21 @@ def test_upload_a_csv_of_codes_and_download_the_results(client, login, issue, ma
     certs = [issue(make_user("trainee")) for _ in range(2)]
     login("auditor")
     upload = "name,code\nfirst," + codes.group(certs[0].code) + "\nsecond," + certs[1].code + "\nthird,nope\n"
-    page = client.post("/audit", data={"codes": "", "upload": (io.BytesIO(upload.encode()), "codes.csv")},
-                       content_type="multipart/form-data").get_data(as_text=True)
+    page = client.post(
+        "/audit",
+        data={"codes": "", "upload": (io.BytesIO(upload.encode()), "codes.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert page.count("badge-ok") == 2 and "nope" in page and "first" not in page
     hidden = html.unescape(re.search(r'name="download-codes" type="hidden" value="([^"]*)"', page).group(1))
     response = client.post("/audit/results.csv", data={"download-codes": hidden})
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert [(r["input"], r["status"]) for r in rows] == [(codes.group(certs[0].code), "valid"),
-                                                         (certs[1].code, "valid"), ("nope", "not_found")]
+    assert [(r["input"], r["status"]) for r in rows] == [
+        (codes.group(certs[0].code), "valid"),
+        (certs[1].code, "valid"),
+        ("nope", "not_found"),
+    ]
 
 
 def test_more_than_1000_codes_is_refused_with_a_message(client, login):
@@ -96,11 +104,14 @@ def test_nothing_to_check(client, login):
     assert response.status_code == 400 and "Paste at least one code" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("text", "found"), [
-    ("code\nAAAA\n", ["AAAA"]),
-    ("", []),
-    ("7KQ2-M9XD-4T1B-8HNC-V", ["7KQ2-M9XD-4T1B-8HNC-V"]),
-])
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("code\nAAAA\n", ["AAAA"]),
+        ("", []),
+        ("7KQ2-M9XD-4T1B-8HNC-V", ["7KQ2-M9XD-4T1B-8HNC-V"]),
+    ],
+)
 def test_read_codes_keeps_what_cannot_be_a_code_when_nothing_can(text, found):
     assert register.read_codes(text) == found
 
@@ -128,7 +139,11 @@ def test_register_filters_by_status_course_and_community(client, login, issue, m
         return {name for name, cert in (("a", a), ("b", b), ("c", c)) if codes.group(cert.code) in page}
 
     assert shown() == {"a", "b", "c"}
-    assert shown(status="valid") == {"a"} and shown(status="expired") == {"b"} and shown(status="revoked") == {"c"}
+    assert (
+        shown(status="valid") == {"a"}
+        and shown(status="expired") == {"b"}
+        and shown(status="revoked") == {"c"}
+    )
     assert shown(course="policing") == {"b"}
     assert shown(community=valley.id) == {"b", "c"}
     assert shown(community=valley.id, course="basics") == {"c"}
@@ -171,13 +186,36 @@ def test_cli_export_writes_the_register_as_csv(runner, issue, make_user, make_co
     result = runner.invoke(args=["certificates", "export"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert list(rows[0]) == ["code", "status", "course_slug", "course_title", "sector", "subrole", "community",
-                             "version", "hours", "earned_via", "issued_at", "expires_at"]
-    assert rows == [{"code": codes.group(cert.code), "status": "valid", "course_slug": "policing",
-                     "course_title": "Test policing", "sector": "law-enforcement", "subrole": "police",
-                     "community": "riverside", "version": cert.version, "hours": f"{cert.hours:g}",
-                     "earned_via": "self-paced", "issued_at": "2025-02-03T04:05:06Z",
-                     "expires_at": "2027-02-03T04:05:06Z"}]
+    assert list(rows[0]) == [
+        "code",
+        "status",
+        "course_slug",
+        "course_title",
+        "sector",
+        "subrole",
+        "community",
+        "version",
+        "hours",
+        "earned_via",
+        "issued_at",
+        "expires_at",
+    ]
+    assert rows == [
+        {
+            "code": codes.group(cert.code),
+            "status": "valid",
+            "course_slug": "policing",
+            "course_title": "Test policing",
+            "sector": "law-enforcement",
+            "subrole": "police",
+            "community": "riverside",
+            "version": cert.version,
+            "hours": f"{cert.hours:g}",
+            "earned_via": "self-paced",
+            "issued_at": "2025-02-03T04:05:06Z",
+            "expires_at": "2027-02-03T04:05:06Z",
+        }
+    ]
     assert "Secret Name" not in result.output
 
 
@@ -198,8 +236,13 @@ def test_cli_credentials_verify_valid_and_tampered(runner, credential_files):
     _, good, tampered, status = credential_files
     ok = runner.invoke(args=["credentials", "verify", str(good), "--status-list", str(status)])
     assert ok.exit_code == 0, ok.output
-    for line in ("ok   signature: signed by did:key:", "ok   issuer:", "ok   dates:", "ok   status: not revoked",
-                 "VALID"):
+    for line in (
+        "ok   signature: signed by did:key:",
+        "ok   issuer:",
+        "ok   dates:",
+        "ok   status: not revoked",
+        "VALID",
+    ):
         assert line in ok.output
     bad = runner.invoke(args=["credentials", "verify", str(tampered), "--offline"])
     assert bad.exit_code == 1

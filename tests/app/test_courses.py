@@ -11,7 +11,7 @@ from academy.certificates.models import Certificate
 from academy.courses import service
 from academy.courses.models import CourseCompletion, Enrolment, LessonProgress
 from academy.extensions import db
-from tests.courses_fixtures import attempts, complete_course, course, read_lessons, trainee  # noqa: F401
+from tests.courses_fixtures import attempts, complete_course, course, read_lessons, trainee_fixture  # noqa: F401
 
 
 def text(response) -> str:
@@ -19,7 +19,8 @@ def text(response) -> str:
 
 
 def enrolment(user, slug="basics"):
-    return db.session.scalar(select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_slug == slug))
+    query = select(Enrolment).where(Enrolment.user_id == user.id, Enrolment.course_slug == slug)
+    return db.session.scalar(query)
 
 
 # --- catalogue and course page ------------------------------------------------------------------------------
@@ -92,8 +93,9 @@ def test_unmet_prerequisites_are_shown_and_block_enrolment(client, trainee):
     assert 'href="/courses/basics">Test basics</a>' in html
     assert "not yet" in html
     assert 'action="/courses/policing/enrol"' not in html
-    for response in (client.post("/courses/policing/enrol"), client.get("/courses/policing/lessons/interviews"),
-                     client.get("/courses/policing/quiz"), client.post("/courses/policing/quiz")):
+    responses = (client.post("/courses/policing/enrol"), client.get("/courses/policing/lessons/interviews"),
+                 client.get("/courses/policing/quiz"), client.post("/courses/policing/quiz"))
+    for response in responses:
         assert response.status_code == 403
         assert "Test basics" in text(response)
     assert enrolment(trainee, "policing") is None
@@ -167,7 +169,8 @@ def test_completing_lessons_and_quiz_records_the_completion_with_version_and_a_c
     complete_course(client, "basics")
     done = db.session.scalars(select(CourseCompletion)).all()
     assert len(done) == 1
-    assert (done[0].version, done[0].via, done[0].user_id) == (course("basics").version, "self-paced", trainee.id)
+    assert (done[0].version, done[0].via) == (course("basics").version, "self-paced")
+    assert done[0].user_id == trainee.id
     certificate = db.session.scalar(select(Certificate))
     assert certificate.course_slug == "basics" and certificate.user_id == trainee.id
     html = text(client.get("/courses/basics"))
@@ -185,14 +188,15 @@ def test_my_learning_lists_courses_in_progress_and_completed(client, trainee):
     html = text(client.get("/learning"))
     assert "Nothing in progress" in html
     completed = html[html.index("Completed"):]
-    assert "Test basics" in completed and "Course complete" in completed and "View the certificate" in completed
+    assert "Test basics" in completed and "Course complete" in completed
+    assert "View the certificate" in completed
 
 
 def test_attendance_rule_needs_a_closed_session_or_attended(app, make_user, monkeypatch):
     from dataclasses import replace
 
-    from academy.sessions.models import Attendance, TrainingSession
     from academy.database import utcnow
+    from academy.sessions.models import Attendance, TrainingSession
 
     user = make_user("trainee")
     workshop = replace(course("basics"), completion=("attendance",))
@@ -236,3 +240,14 @@ def test_an_expired_certificate_asks_for_a_renewal_and_a_new_pass_renews_it(clie
     assert len(db.session.scalars(select(CourseCompletion)).all()) == 2
     assert "Course complete" in text(client.get("/courses/basics"))
 
+
+
+
+def test_my_learning_and_home_cope_with_progress_that_has_no_enrolment(client, trainee):
+    client.get("/courses/basics/lessons/first")
+    db.session.add(LessonProgress(user_id=trainee.id, course_slug="policing", lesson_slug="interviews",
+                                  version="older0000000"))  # e.g. kept from before an enrolment was removed
+    db.session.commit()
+    html = text(client.get("/learning"))
+    assert html.index("Test basics") < html.index("Test policing")  # the latest activity first
+    assert client.get("/").status_code == 200

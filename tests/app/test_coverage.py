@@ -10,9 +10,9 @@ H1_END = at(2026, 7, 1)
 
 
 def test_the_same_person_with_two_certificates_counts_once(person, cert, town, figures):
-    person = person(community=town["a"])
-    cert(person, issued=at(2025, 3, 1), community=town["a"], expires=at(2027, 3, 1))
-    cert(person, issued=at(2026, 2, 1), community=town["a"], expires=at(2028, 2, 1), via="in-person")
+    someone = person(community=town["a"])
+    cert(someone, issued=at(2025, 3, 1), community=town["a"], expires=at(2027, 3, 1))
+    cert(someone, issued=at(2026, 2, 1), community=town["a"], expires=at(2028, 2, 1), via="in-person")
     dash = figures(town["a"])
     le = row(dash, "law-enforcement")
     assert (le.counts.trained, le.counts.in_person, le.counts.self_paced) == (1, 1, 0)
@@ -42,8 +42,8 @@ def test_expiry_exactly_at_the_period_end_is_not_valid_at_the_end(person, cert, 
 
 
 def test_issued_at_the_period_end_belongs_to_the_next_period(person, cert, town, figures):
-    person = person(community=town["a"])
-    cert(person, issued=H1_END, community=town["a"])
+    someone = person(community=town["a"])
+    cert(someone, issued=H1_END, community=town["a"])
     assert row(figures(town["a"], "2026H1"), "law-enforcement").counts.trained == 0
     h2 = row(figures(town["a"], "2026H2"), "law-enforcement").counts
     assert (h2.trained, h2.newly) == (1, 1)
@@ -59,9 +59,9 @@ def test_lapsed_means_expired_and_not_renewed(person, cert, town, figures):
 
 
 def test_a_superseded_certificate_still_counts_for_the_periods_it_was_valid(person, cert, town, figures):
-    person = person(community=town["a"])
-    renewal = cert(person, issued=at(2026, 9, 1), community=town["a"], expires=at(2028, 9, 1))
-    cert(person, issued=at(2025, 1, 1), community=town["a"], expires=at(2027, 1, 1), superseded_by=renewal)
+    someone = person(community=town["a"])
+    renewal = cert(someone, issued=at(2026, 9, 1), community=town["a"], expires=at(2028, 9, 1))
+    cert(someone, issued=at(2025, 1, 1), community=town["a"], expires=at(2027, 1, 1), superseded_by=renewal)
     assert row(figures(town["a"], "2026H1"), "law-enforcement").counts.trained == 1
     h2 = row(figures(town["a"], "2026H2"), "law-enforcement").counts
     assert (h2.trained, h2.newly, h2.lapsed) == (1, 0, 0)
@@ -78,8 +78,8 @@ def test_newly_trained_counts_first_certificates_issued_within_the_period(person
 
 
 def test_the_foundation_alone_counts_for_no_sector(person, cert, town, figures):
-    person = person(community=town["a"])
-    cert(person, issued=at(2026, 2, 1), community=town["a"], sector="foundation", subrole=None)
+    someone = person(community=town["a"])
+    cert(someone, issued=at(2026, 2, 1), community=town["a"], sector="foundation", subrole=None)
     dash = figures(town["a"])
     assert all(r.counts.trained == 0 for r in dash.rows)
     assert dash.total.counts.trained == 0
@@ -107,10 +107,10 @@ def test_sub_role_breakdown(person, cert, town, figures):
 
 
 def test_figures_belong_to_the_community_on_the_certificate(person, cert, town, figures):
-    person = person(community=town["a"], sector="law-enforcement", subrole="police")
-    cert(person, issued=at(2026, 2, 1), community=town["a"])
+    mover = person(community=town["a"], sector="law-enforcement", subrole="police")
+    cert(mover, issued=at(2026, 2, 1), community=town["a"])
     cert(person(community=town["b"]), issued=at(2026, 2, 1), community=town["b"])
-    person.community_id, person.sector, person.subrole = town["b"].id, "health", "healthcare"  # moved later
+    mover.community_id, mover.sector, mover.subrole = town["b"].id, "health", "healthcare"  # moved later
     db.session.commit()
     assert row(figures(town["a"]), "law-enforcement", "police").counts.trained == 1
     assert row(figures(town["b"]), "law-enforcement").counts.trained == 1
@@ -120,8 +120,7 @@ def test_figures_belong_to_the_community_on_the_certificate(person, cert, town, 
 def test_certificates_of_deleted_accounts_count_one_person_each(person, cert, town, figures):
     cert(None, issued=at(2026, 2, 1), community=town["a"])
     cert(None, issued=at(2026, 3, 1), community=town["a"])
-    person = person(community=town["a"])
-    cert(person, issued=at(2026, 2, 1), community=town["a"])
+    cert(person(community=town["a"]), issued=at(2026, 2, 1), community=town["a"])
     assert row(figures(town["a"]), "law-enforcement").counts.trained == 3
 
 
@@ -178,6 +177,6 @@ def test_indicator_answers_speak_from_the_data(person, cert, town, figures):
         "1 people trained in at least one sector at the end of 2026H1 (0 since the end of 2024H2); "
         "1 newly trained this half-year, 1 lapsed")
     assert "No one trained yet in 2 sectors: First responders and healthcare and Consumers." == answers[
-        "Which sectors has training not reached yet?"]
+        "Which sectors have no one trained yet?"]
     assert answers["Are the targets met?"] == "No sector targets are set for 2026H1."
     assert answers["How was the training delivered?"].startswith("1 of 1 trained people (100%) hold a certificate")

@@ -24,15 +24,15 @@ LANGUAGES = ("es", "fr")
 KEYWORDS = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
 
 
-# --- the catalogues --------------------------------------------------------------------------------------------
+# --- the catalogues ----------------------------------------------------------------------------------
 
 
 def _extracted_ids() -> set:
     """Every msgid the sources mark for translation, extracted as `pybabel extract -F babel.cfg` would."""
     with open(ROOT / "babel.cfg") as fh:
         method_map, options_map = parse_mapping_cfg(fh, "babel.cfg")
-    return {_key(message[2]) for message in extract_from_dir(str(ROOT), method_map, options_map, keywords=KEYWORDS)
-            if message[2]}
+    found = extract_from_dir(str(ROOT), method_map, options_map, keywords=KEYWORDS)
+    return {_key(message[2]) for message in found if message[2]}
 
 
 def _po(lang: str):
@@ -59,8 +59,8 @@ def test_every_interface_string_is_translated(extracted, lang):
             if all(strings):
                 translated[_key(message.id)] = message
     missing = sorted(map(str, extracted - set(translated)))
-    assert not missing, f"{len(missing)} string(s) not translated into {lang}; run pybabel update, translate, " \
-                        f"compile (see babel.cfg): {missing[:10]}"
+    assert not missing, (f"{len(missing)} string(s) not translated into {lang}; run pybabel update, "
+                         f"translate, compile (see babel.cfg): {missing[:10]}")
     assert not catalog.fuzzy
     problems = [(m.id, [str(e) for e in errors]) for m, errors in catalog.check()]
     assert not problems, problems
@@ -74,11 +74,11 @@ def test_compiled_catalogue_matches_its_po(lang):
         compiled = {_key(m.id): _key(m.string) for m in read_mo(fh) if m.id}
     written = {_key(m.id): _key(m.string) for m in _po(lang) if m.id and not m.fuzzy}
     stale = sorted(str(k) for k in set(written) | set(compiled) if written.get(k) != compiled.get(k))
-    assert not stale, f"{folder}/messages.mo is out of date: run `pybabel compile -d academy/translations`; " \
-                      f"differs on {stale[:5]}"
+    assert not stale, (f"{folder}/messages.mo is out of date: run `pybabel compile -d "
+                       f"academy/translations`; differs on {stale[:5]}")
 
 
-# --- the switcher --------------------------------------------------------------------------------------------
+# --- the switcher ------------------------------------------------------------------------------------
 
 
 def test_english_by_default_with_the_switcher_on_every_page(client):
@@ -170,7 +170,8 @@ def test_form_errors_and_flashes_are_translated(client, make_user):
     assert "Las contraseñas no coinciden." in text
     assert "Elija su sector." in text
     user = make_user("trainee")
-    text = client.post("/login", data={"email": user.email, "password": "wrong password"}).get_data(as_text=True)
+    response = client.post("/login", data={"email": user.email, "password": "wrong password"})
+    text = response.get_data(as_text=True)
     assert "El correo electrónico o la contraseña no son correctos." in text
 
 
@@ -235,6 +236,7 @@ def test_a_spanish_reader_gets_the_translated_lesson_and_english_where_there_is_
     assert '<html lang="es">' in first
     assert "La primera lección" in first and "El consentimiento no cuenta" in first
     assert "The first lesson" not in first
+    assert '<p class="callout-title">Qué hacer</p>' in first  # the box titles follow the lesson's language
     second = client.get("/courses/basics/lessons/second").get_data(as_text=True)
     assert "The second lesson" in second
     assert "Trafficking does not require crossing a border." in second

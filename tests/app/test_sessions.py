@@ -13,7 +13,11 @@ from academy.database import utcnow
 from academy.extensions import db
 from academy.sessions import codes
 from academy.sessions.models import TrainingSession
-from tests.sessions_fixtures import current_token, make_session, sessions_curricula  # noqa: F401  (fixtures)
+from tests.sessions_fixtures import (  # noqa: F401  (fixtures)
+    current_token,
+    make_session_fixture,
+    sessions_curricula_fixture,
+)
 
 
 @pytest.fixture
@@ -25,7 +29,7 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
-# --- who may do what: one table, walked for every role ---------------------------------------------------------
+# --- who may do what: one table, walked for every role ------------------------------------------------------
 
 ROUTES = [  # (method, path template, what a manager gets)
     ("GET", "/sessions", 200),
@@ -48,7 +52,8 @@ ROUTES = [  # (method, path template, what a manager gets)
 ]
 SESSION_FREE = {"/sessions", "/sessions/new"}
 FORM = {"/sessions/{id}/walk-in": {"name": "Walk In"}, "/sessions/{id}/paper": {"names": "Paper Person"},
-        "/sessions/{id}/cancel": {"reason": "Snow"}, "/sessions/{id}/attendance/{aid}/remove": {"reason": "x"}}
+        "/sessions/{id}/cancel": {"reason": "Snow"},
+        "/sessions/{id}/attendance/{aid}/remove": {"reason": "x"}}
 
 # who: (role, relation to the session) -> allowed on the session's pages?
 WHO = {
@@ -101,7 +106,7 @@ def test_authorization_table(client, auth, login, make_user, make_community, mak
         assert response.status_code == expected, (method, url, text(response)[:300])
 
 
-# --- list and home panel -----------------------------------------------------------------------------------------
+# --- list and home panel ------------------------------------------------------------------------------------
 
 
 def test_list_shows_only_the_trainers_own_sessions(client, login, make_session):
@@ -133,7 +138,7 @@ def test_home_panel_shows_the_trainers_next_session(client, login, make_session)
     assert "Show check-in" in page
 
 
-# --- scheduling --------------------------------------------------------------------------------------------------
+# --- scheduling ---------------------------------------------------------------------------------------------
 
 
 def _form(**overrides) -> dict:
@@ -156,7 +161,7 @@ def test_trainer_schedules_a_session_in_local_time(client, login):
     assert [t.id for t in session.trainers] == [trainer.id]
     assert session.require_quiz is True  # the blended course's rule includes its quiz
     page = text(client.get(f"/sessions/{session.id}"))
-    assert "Tue 04 Mar 2031, 09:00 to 12:30" in page
+    assert "Tue 04 Mar 2031, 09:00 – 12:30" in page
     assert db.session.scalar(select(AuditEvent.action)) == "session.scheduled"
 
 
@@ -218,12 +223,13 @@ def test_cancel_needs_a_reason_and_stops_check_in(client, login, make_session):
     assert session.status == "cancelled"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "session.cancelled"))
     assert event.detail == {"reason": "Snow storm"} and event.actor_id == trainer.id
-    assert "This session was cancelled." in text(client.get(f"/checkin/{session.id}/{current_token(session)[0]}"))
+    scanned = client.get(f"/checkin/{session.id}/{current_token(session)[0]}")
+    assert "This session was cancelled." in text(scanned)
     edit = client.get(f"/sessions/{session.id}/edit", follow_redirects=True)
     assert "it can no longer be edited" in text(edit)
 
 
-# --- the projector display -----------------------------------------------------------------------------------------
+# --- the projector display ----------------------------------------------------------------------------------
 
 
 def test_display_shows_a_qr_code_the_short_code_and_the_count(client, login, make_session):

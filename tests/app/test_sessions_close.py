@@ -16,10 +16,11 @@ from academy.extensions import db
 from academy.quizzes.models import QuizAttempt
 from academy.sessions import service
 from tests.sessions_fixtures import (  # noqa: F401  (fixtures)
-    app_config,
+    app_config_fixture,
     current_token,
-    make_session,
-    sessions_curricula,
+    make_person_fixture,
+    make_session_fixture,
+    sessions_curricula_fixture,
 )
 
 
@@ -30,7 +31,8 @@ def text(response) -> str:
 def pass_quiz(user, slug: str) -> None:
     course = get_course(slug)
     db.session.add(QuizAttempt(user_id=user.id, course_slug=slug, version=course.version, layout=[],
-                               submitted_at=utcnow() - timedelta(minutes=5), answers={}, score=100, passed=True))
+                               submitted_at=utcnow() - timedelta(minutes=5), answers={}, score=100,
+                               passed=True))
     db.session.commit()
 
 
@@ -48,17 +50,18 @@ def close(client, session):
     return client.post(f"/sessions/{session.id}/close", follow_redirects=True)
 
 
-def test_blended_course_attended_and_quiz_passed_gets_the_certificate(client, trainer, make_session, make_user):
+def test_blended_course_attended_and_quiz_passed_gets_the_certificate(client, trainer, make_session,
+                                                                      make_person):
     session = make_session(trainers=[trainer], course_slug="blended")
-    passed, pending = make_user(name="Passed Already"), make_user(name="Quiz Later")
+    passed, pending = make_person("Passed Already"), make_person("Quiz Later")
     pass_quiz(passed, "blended")
     for user in (passed, pending):
         service.check_in(session, user, method="qr")
     service.add_walk_in(session, "Wanda Walker", trainer)
     db.session.commit()
     page = text(close(client, session))
-    assert ("The session is closed. 1 attendee(s) completed the course and hold its certificate; 1 have not met "
-            "its completion rule yet; 1 walk-in(s) without an account get no certificate.") in page
+    assert ("The session is closed. 1 attendee(s) completed the course and hold its certificate; 1 have not "
+            "met its completion rule yet; 1 walk-in(s) without an account get no certificate.") in page
     [certificate] = certificates(passed)
     assert (certificate.course_slug, certificate.earned_via) == ("blended", "in-person")
     assert certificates(pending) == []
@@ -70,9 +73,9 @@ def test_blended_course_attended_and_quiz_passed_gets_the_certificate(client, tr
     assert len(certificates(pending)) == 1
 
 
-def test_attendance_only_course_certifies_every_account_holder(client, trainer, make_session, make_user):
+def test_attendance_only_course_certifies_every_account_holder(client, trainer, make_session, make_person):
     session = make_session(trainers=[trainer], course_slug="workshop")
-    people = [make_user() for _ in range(3)]
+    people = [make_person() for _ in range(3)]
     for user in people:
         service.check_in(session, user, method="qr")
     db.session.commit()
@@ -82,22 +85,23 @@ def test_attendance_only_course_certifies_every_account_holder(client, trainer, 
     assert event.detail == {"attendees": 3, "completed": 3, "waiting": 0, "walk_ins": 0}
 
 
-def test_self_paced_course_taught_in_a_room_counts_as_its_lessons(client, trainer, make_session, make_user):
+def test_self_paced_course_taught_in_a_room_counts_as_its_lessons(client, trainer, make_session, make_person):
     session = make_session(trainers=[trainer], course_slug="basics")
-    with_quiz, without = make_user(), make_user()
+    with_quiz, without = make_person(), make_person()
     pass_quiz(with_quiz, "basics")
     for user in (with_quiz, without):
         service.check_in(session, user, method="qr")
     db.session.commit()
     close(client, session)
-    lessons = db.session.scalars(select(LessonProgress.lesson_slug).where(LessonProgress.user_id == without.id))
+    lessons = db.session.scalars(select(LessonProgress.lesson_slug)
+                                 .where(LessonProgress.user_id == without.id))
     assert sorted(lessons) == ["first", "second"]
     assert len(certificates(with_quiz)) == 1 and certificates(without) == []
 
 
-def test_session_requiring_the_quiz_holds_back_certificates(client, trainer, make_session, make_user):
+def test_session_requiring_the_quiz_holds_back_certificates(client, trainer, make_session, make_person):
     session = make_session(trainers=[trainer], course_slug="lecture", require_quiz=True)
-    passed, not_yet = make_user(), make_user()
+    passed, not_yet = make_person(), make_person()
     pass_quiz(passed, "lecture")
     for user in (passed, not_yet):
         service.check_in(session, user, method="qr")
@@ -113,9 +117,9 @@ def test_close_page_explains_what_will_happen(client, trainer, make_session):
     assert "Walk-ins without an account are counted, but get no certificate." in page
 
 
-def test_closing_freezes_the_roster(client, trainer, make_session, make_user):
+def test_closing_freezes_the_roster(client, trainer, make_session, make_person):
     session = make_session(trainers=[trainer], course_slug="workshop")
-    attendance = service.check_in(session, make_user(), method="qr").attendance
+    attendance = service.check_in(session, make_person(), method="qr").attendance
     db.session.commit()
     close(client, session)
     db.session.expire_all()
@@ -128,7 +132,7 @@ def test_closing_freezes_the_roster(client, trainer, make_session, make_user):
     assert remove.status_code == 400 and "attendance is frozen" in text(remove)
     paper = client.post(f"/sessions/{session.id}/paper", data={"names": "Paper Person"})
     assert paper.status_code == 400 and "attendance is frozen" in text(paper)
-    mark = client.post(f"/sessions/{session.id}/mark", data={"user_id": make_user().id})
+    mark = client.post(f"/sessions/{session.id}/mark", data={"user_id": make_person().id})
     assert mark.status_code == 409
     assert len(session.attendances) == 1
     again = close(client, session)
@@ -138,8 +142,8 @@ def test_closing_freezes_the_roster(client, trainer, make_session, make_user):
     assert "Show check-in" not in page and "Export roster (CSV)" in page
 
 
-def test_closing_does_not_reissue_to_someone_already_certified(client, trainer, make_session, make_user):
-    user = make_user()
+def test_closing_does_not_reissue_to_someone_already_certified(client, trainer, make_session, make_person):
+    user = make_person()
     first = make_session(trainers=[trainer], course_slug="workshop")
     service.check_in(first, user, method="qr")
     db.session.commit()

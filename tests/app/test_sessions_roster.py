@@ -14,7 +14,12 @@ from academy.certificates.models import AuditEvent
 from academy.extensions import db
 from academy.sessions import roster, service
 from academy.sessions.models import Attendance
-from tests.sessions_fixtures import app_config, make_session, sessions_curricula  # noqa: F401  (fixtures)
+from tests.sessions_fixtures import (  # noqa: F401  (fixtures)
+    app_config_fixture,
+    make_person_fixture,
+    make_session_fixture,
+    sessions_curricula_fixture,
+)
 
 
 def text(response) -> str:
@@ -34,11 +39,11 @@ def mine(login, make_session):
     return make_session(trainers=[trainer], capacity=2)
 
 
-def test_roster_lists_attendees_with_how_they_came_and_flags(client, mine, make_user):
-    maria = make_user(name="Maria Lopez")
+def test_roster_lists_attendees_with_how_they_came_and_flags(client, mine, make_person):
+    maria = make_person("Maria Lopez")
     service.check_in(mine, maria, method="qr")
-    service.check_in(mine, make_user(name="Bob Stone"), method="code")
-    service.check_in(mine, make_user(name="Cy Over"), method="qr")
+    service.check_in(mine, make_person("Bob Stone"), method="code")
+    service.check_in(mine, make_person("Cy Over"), method="qr")
     service.add_walk_in(mine, "Wanda Walker", mine.trainers[0])
     db.session.commit()
     page = text(client.get(f"/sessions/{mine.id}"))
@@ -50,9 +55,9 @@ def test_roster_lists_attendees_with_how_they_came_and_flags(client, mine, make_
     assert "Maria Lopez" in filtered and "Bob Stone" not in filtered
 
 
-def test_mark_an_account_holder_found_by_name(client, mine, make_user):
-    maria = make_user(name="Maria Lopez")
-    make_user(name="Mario Other")
+def test_mark_an_account_holder_found_by_name(client, mine, make_person):
+    maria = make_person("Maria Lopez")
+    make_person("Mario Other")
     page = text(client.get(f"/sessions/{mine.id}?find=maria"))
     assert "Maria Lopez" in page and "Mario Other" not in page and maria.email not in page
     response = client.post(f"/sessions/{mine.id}/mark", data={"user_id": maria.id, "reason": "Phone died"})
@@ -73,7 +78,7 @@ def test_mark_without_a_chosen_person_explains(client, mine):
     assert response.status_code == 400 and "Choose someone from the search results." in text(response)
 
 
-def test_walk_in_by_name_and_duplicates_refused(client, mine, make_user):
+def test_walk_in_by_name_and_duplicates_refused(client, mine, make_person):
     response = client.post(f"/sessions/{mine.id}/walk-in", data={"name": "  Wanda   Walker ", "reason": ""})
     assert response.status_code == 302
     assert names(mine) == ["Wanda Walker"]
@@ -84,8 +89,8 @@ def test_walk_in_by_name_and_duplicates_refused(client, mine, make_user):
     assert names(mine) == ["Wanda Walker"]
 
 
-def test_unmark_needs_a_reason_and_is_audited(client, mine, make_user):
-    maria = make_user(name="Maria Lopez")
+def test_unmark_needs_a_reason_and_is_audited(client, mine, make_person):
+    maria = make_person("Maria Lopez")
     attendance = service.check_in(mine, maria, method="qr").attendance
     db.session.commit()
     url = f"/sessions/{mine.id}/attendance/{attendance.id}/remove"
@@ -100,16 +105,16 @@ def test_unmark_needs_a_reason_and_is_audited(client, mine, make_user):
     assert event.subject_type == "training_session" and event.subject_id == str(mine.id)
 
 
-def test_unmark_an_attendance_of_another_session_is_404(client, mine, make_session, make_user):
+def test_unmark_an_attendance_of_another_session_is_404(client, mine, make_session, make_person):
     other = make_session()
-    attendance = service.check_in(other, make_user(), method="qr").attendance
+    attendance = service.check_in(other, make_person(), method="qr").attendance
     db.session.commit()
     response = client.post(f"/sessions/{mine.id}/attendance/{attendance.id}/remove", data={"reason": "x"})
     assert response.status_code == 404
 
 
-def test_csv_export_has_no_emails_and_defuses_formulas(client, mine, make_user):
-    service.check_in(mine, make_user(name="Maria Lopez"), method="qr")
+def test_csv_export_has_no_emails_and_defuses_formulas(client, mine, make_person):
+    service.check_in(mine, make_person("Maria Lopez"), method="qr")
     service.add_walk_in(mine, "=HYPERLINK(1)", mine.trainers[0], "Signed the paper sheet")
     db.session.commit()
     response = client.get(f"/sessions/{mine.id}/roster.csv")
@@ -117,7 +122,7 @@ def test_csv_export_has_no_emails_and_defuses_formulas(client, mine, make_user):
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(text(response))))
     assert [r["name"] for r in rows] == ["'=HYPERLINK(1)", "Maria Lopez"]
-    assert rows[1]["account"] == "yes" and rows[1]["sector"] == "law-enforcement" and rows[1]["method"] == "qr"
+    assert (rows[1]["account"], rows[1]["sector"], rows[1]["method"]) == ("yes", "law-enforcement", "qr")
     assert rows[0]["account"] == "no" and rows[0]["reason"] == "Signed the paper sheet"
     assert "@" not in text(response)
 
@@ -127,17 +132,19 @@ def test_pdf_sign_in_sheet(client, mine):
     db.session.commit()
     response = client.get(f"/sessions/{mine.id}/sign-in-sheet.pdf")
     assert response.mimetype == "application/pdf" and response.data.startswith(b"%PDF")
-    if shutil.which("pdftotext") is None:
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
         pytest.skip("pdftotext (poppler-utils) is needed to read the PDF back")
-    out = subprocess.run(["pdftotext", "-layout", "-", "-"], input=response.data, capture_output=True, check=True)
+    out = subprocess.run([pdftotext, "-layout", "-", "-"], input=response.data,  # noqa: S603  (our own PDF)
+                         capture_output=True, check=True)
     sheet = out.stdout.decode()
     assert "Sign-in sheet: Briefing for Zoë's team" in sheet and "Salle Émile, Riverside" in sheet
     assert f"Session number {mine.id}" in sheet and "Email, if you have an account" in sheet
     assert "60" in sheet and "Page 3 of 3" in sheet  # 60 numbered rows over three pages
 
 
-def test_paper_sheet_typed_back_in(client, mine, make_user):
-    maria = make_user(name="Maria Lopez", email="maria@example.org")
+def test_paper_sheet_typed_back_in(client, mine, make_person):
+    maria = make_person("Maria Lopez", email="maria@example.org")
     service.add_walk_in(mine, "Already Here", mine.trainers[0])
     db.session.commit()
     typed = "Maria L., MARIA@example.org\n\nWanda Walker\nalready here\n Tom  Tab\tno-email\n"
@@ -150,15 +157,15 @@ def test_paper_sheet_typed_back_in(client, mine, make_user):
     assert "Tom Tab no-email" in rows
 
 
-def test_paper_name_alone_never_picks_an_account(client, mine, make_user):
-    make_user(name="Maria Lopez")
+def test_paper_name_alone_never_picks_an_account(client, mine, make_person):
+    make_person("Maria Lopez")
     client.post(f"/sessions/{mine.id}/paper", data={"names": "Maria Lopez"})
     [attendance] = db.session.scalars(select(Attendance)).all()
     assert attendance.user_id is None and attendance.walk_in_name == "Maria Lopez"
 
 
-def test_paper_csv_upload(client, mine, make_user):
-    maria = make_user(email="maria@example.org")
+def test_paper_csv_upload(client, mine, make_person):
+    maria = make_person(email="maria@example.org")
     data = "Email,Name\nmaria@example.org,Maria Lopez\n,Wanda Walker\n".encode("utf-8-sig")
     response = client.post(f"/sessions/{mine.id}/paper", data={"file": (io.BytesIO(data), "sheet.csv")},
                            content_type="multipart/form-data")

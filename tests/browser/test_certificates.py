@@ -1,6 +1,8 @@
-"""Certificates in a real browser: the verification pages, the holder's pages and a QR code read off the screen."""
+"""Certificates in a real browser: verification pages, the holder's pages, a QR code read off the screen."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -27,9 +29,17 @@ def data(live_server):
 
     with live_server.app.app_context():
         community = accounts.get_or_create_community("riverside", "Riverside Coalition")
-        holder = accounts.create_user(email="holder@example.org", name="Priya Patel", password=PASSWORD,
-                                      sector="law-enforcement", subrole="police", community_id=community.id)
-        accounts.create_user(email="auditor@example.org", name="Otto Auditor", password=PASSWORD, role="auditor")
+        holder = accounts.create_user(
+            email="holder@example.org",
+            name="Priya Patel",
+            password=PASSWORD,
+            sector="law-enforcement",
+            subrole="police",
+            community_id=community.id,
+        )
+        accounts.create_user(
+            email="auditor@example.org", name="Otto Auditor", password=PASSWORD, role="auditor"
+        )
         cert = service.issue_certificate(holder, get_course("policing"), via="self-paced")
         db.session.commit()
         yield {"code": codes.group(cert.code)}
@@ -101,7 +111,7 @@ def test_auditor_checks_codes_and_reads_the_register(page, live_server, data, sc
     assert run_axe(page) == []
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the results as CSV").click()
-    text = open(download.value.path(), encoding="utf-8").read()
+    text = Path(download.value.path()).read_text(encoding="utf-8")
     assert f"{data['code']},{data['code']},valid" in text and "not-a-code,,not_found" in text
     page.goto(f"{live_server.url}/audit/register")
     assert data["code"] in page.inner_text("main")

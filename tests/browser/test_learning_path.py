@@ -40,7 +40,7 @@ def sign_up(page: Page, base: str, email: str) -> None:
 
 def shown_options(page: Page) -> list[tuple[str, str, list[str]]]:
     """[(question id, input type, [option ids in the order shown])] of the quiz form."""
-    return page.eval_on_selector_all("fieldset.question", """sets => sets.map(set => [
+    return page.eval_on_selector_all(".question", """sets => sets.map(set => [
         set.id.slice(3), set.querySelector('input').type,
         [...set.querySelectorAll('input')].map(input => input.value)])""")
 
@@ -50,7 +50,7 @@ def test_sign_up_read_pass_and_complete(page: Page, live_server, screenshot):
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_up(page, base, "rae@example.org")
     expect(page.locator("h1")).to_have_text("Courses")
-    expect(page.locator(".sector-group").first).to_contain_text("Start here")
+    expect(page.locator(".start-here")).to_contain_text("Start here")
     assert_accessible(page)
 
     page.get_by_role("link", name="Test basics").first.click()
@@ -74,7 +74,7 @@ def test_sign_up_read_pass_and_complete(page: Page, live_server, screenshot):
     assert_accessible(page)
 
     page.get_by_role("button", name="Start the quiz").click()
-    expect(page.locator("fieldset.question")).to_have_count(3)
+    expect(page.locator(".quiz-form .question")).to_have_count(3)
     assert_accessible(page)
     answers = correct_answers(live_server)
     for question_id, _kind, option_ids in shown_options(page):
@@ -102,7 +102,7 @@ def test_a_quiz_can_be_answered_with_the_keyboard_alone(page: Page, live_server)
     page.goto(base + "/courses/basics/quiz")
     page.get_by_role("button", name="Start the quiz").focus()
     page.keyboard.press("Enter")
-    expect(page.locator("fieldset.question")).to_have_count(3)
+    expect(page.locator(".quiz-form .question")).to_have_count(3)
     answers = correct_answers(live_server)
     page.locator("h1").click()  # from the top of the page, Tab past the links to the first answer
     for _ in range(30):

@@ -106,7 +106,7 @@ def test_codes_rotate_in_real_time():
     assert codes.verify(SECRET, 1, codes.code_at(SECRET, 1, now)[1], time.time())
 
 
-# --- tickets --------------------------------------------------------------------------------------------------
+# --- tickets ------------------------------------------------------------------------------------------------
 
 
 def test_ticket_round_trip_keeps_session_method_binding_and_time():

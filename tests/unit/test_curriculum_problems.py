@@ -230,6 +230,13 @@ def _truncate_body(edit, rel):
     return edit(rel, body, "")
 
 
+def test_a_quiz_without_questions(edit):
+    text = (VALID / QUIZ).read_text()
+    problems = edit(QUIZ, text[text.index("Answer every question.") :], "Answer every question.\n")
+    expected = 'foundation/quiz.md:6: the quiz has no questions: start each question with a "## " heading'
+    assert expected in problems
+
+
 def test_every_error_is_reported_at_once():
     root = (DATA / "broken").resolve()
     assert problems_in(root, word_bounds=None) == [

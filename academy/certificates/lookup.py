@@ -1,0 +1,96 @@
+"""Public look-ups by code for the API and auditors: prebuilt Core statements, one query for any number."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import bindparam, insert, select
+
+from academy.accounts.models import User
+from academy.certificates import codes, verifylog
+from academy.certificates.models import AuditEvent, Certificate, status_of
+from academy.certificates.service import initials
+from academy.database import utcnow
+from academy.extensions import db
+
+_CERT, _USER = Certificate.__table__, User.__table__
+_SUMMARY = select(
+    _CERT.c.code,
+    _CERT.c.revoked_at,
+    _CERT.c.superseded_by_id,
+    _CERT.c.expires_at,
+    _CERT.c.issued_at,
+    _CERT.c.course_slug,
+    _CERT.c.course_title,
+    _CERT.c.sector,
+    _CERT.c.version,
+    _CERT.c.holder_name,
+    _CERT.c.user_id,
+    _USER.c.deleted_at,
+).select_from(_CERT.outerjoin(_USER, _USER.c.id == _CERT.c.user_id))
+_ONE = _SUMMARY.where(_CERT.c.code == bindparam("code"))
+_MANY = _SUMMARY.where(_CERT.c.code.in_(bindparam("codes", expanding=True)))
+_AUDIT = insert(AuditEvent.__table__)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
+
+
+def _summary(row, now: datetime) -> dict:
+    """Return the public JSON view of one certificate row."""
+    deleted = not row.holder_name or row.user_id is None or row.deleted_at is not None
+    return {
+        "code": codes.group(row.code),
+        "status": status_of(row.revoked_at, row.superseded_by_id, row.expires_at, now),
+        "course": {
+            "slug": row.course_slug,
+            "title": row.course_title,
+            "sector": row.sector,
+            "version": row.version,
+        },
+        "issued_at": _iso(row.issued_at),
+        "expires_at": _iso(row.expires_at),
+        "holder": "deleted account" if deleted else initials(row.holder_name),
+    }
+
+
+def _rows(keys_: list[str]) -> dict:
+    """Fetch the rows of canonical codes in one SELECT."""
+    if not keys_:
+        return {}
+    # A plain read on a pooled connection: no ORM session, identity map or transaction bookkeeping.
+    with db.engine.connect() as conn:
+        if len(keys_) == 1:
+            result = conn.execute(_ONE, {"code": keys_[0]})
+        else:
+            result = conn.execute(_MANY, {"codes": keys_})
+        return {row.code: row for row in result}
+
+
+def summaries(typed: Sequence[str], now: datetime | None = None) -> list[dict]:
+    """Return one public result per typed code, in order; unknown ones as status not_found. One query."""
+    now = now or utcnow()
+    wanted = [codes.canonical(text) for text in typed]
+    rows = _rows(sorted({key for key in wanted if key is not None}))
+    return [
+        _summary(rows[key], now) if key in rows else {"code": text, "status": "not_found"}
+        for text, key in zip(typed, wanted, strict=True)
+    ]
+
+
+def log_verification(subject_id: str, channel: str, *, delay: float = 0, **detail) -> None:
+    """Log a certificate.verified line: in this transaction, or batched within `delay` seconds (verifylog)."""
+    row = {
+        "at": utcnow(),
+        "actor_id": None,
+        "action": "certificate.verified",
+        "subject_type": "certificate",
+        "subject_id": subject_id,
+        "detail": {"channel": channel, **detail},
+    }
+    if delay > 0:
+        verifylog.buffer.add(db.engine, row, delay)
+    else:
+        db.session.connection().execute(_AUDIT, row)

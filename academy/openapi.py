@@ -1,0 +1,126 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json for scripts and their authors."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify
+
+bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
+
+STATUSES = ["valid", "expired", "revoked", "superseded"]
+TIMESTAMP = {"type": "string", "format": "date-time", "examples": ["2026-05-06T07:08:09Z"]}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str, *media: str) -> dict:
+    return {"description": description, "content": {m: {"schema": schema} for m in (media or ["application/json"])}}
+
+
+def _error(description: str) -> dict:
+    return _json(_ref("Error"), description)
+
+
+TOO_MANY = {"429": _error("Too many requests from this address: wait a minute (see Retry-After).")}
+
+SCHEMAS: dict = {
+    "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
+    "Course": {"type": "object", "required": ["slug", "title", "sector", "version"],
+               "properties": {k: {"type": "string"} for k in ("slug", "title", "sector", "version")}},
+    "Certificate": {
+        "type": "object", "required": ["code", "status", "course", "issued_at", "expires_at", "holder"],
+        "properties": {
+            "code": {"type": "string", "description": "Grouped for reading aloud, e.g. 7KQ2-M9XD-4HPT-6WJC-R"},
+            "status": {"enum": STATUSES}, "course": _ref("Course"), "issued_at": TIMESTAMP,
+            "expires_at": {"oneOf": [TIMESTAMP, {"type": "null"}]},
+            "holder": {"type": "string", "description": "The holder's initials, or 'deleted account'."}}},
+    "NotFound": {"type": "object", "required": ["code", "status"],
+                 "properties": {"code": {"type": "string", "description": "The code as sent"},
+                                "status": {"const": "not_found"}}},
+    "BulkRequest": {"type": "object", "required": ["codes"],
+                    "properties": {"codes": {"type": "array", "maxItems": 1000, "items": {"type": "string"}}}},
+    "BulkResult": {"type": "object", "required": ["results"], "properties": {"results": {
+        "type": "array", "items": {"oneOf": [_ref("Certificate"), _ref("NotFound")]},
+        "description": "One result per code sent, in the same order."}}},
+    "Credential": {"type": "object", "required": ["@context", "type", "id", "issuer", "credentialSubject", "proof"],
+                   "description": "An Open Badges 3.0 OpenBadgeCredential with a Data Integrity proof "
+                                  "(eddsa-rdfc-2022) by the academy's did:key."},
+    "StatusList": {"type": "object", "required": ["@context", "type", "id", "issuer", "credentialSubject", "proof"],
+                   "description": "A signed BitstringStatusListCredential (revocation)."},
+    "Coverage": {"type": "object", "required": ["community", "period", "sectors", "any_sector"],
+                 "description": "People trained, newly trained and lapsed, targets, trend and projection per "
+                                "sector and sub-role for a community and half-year.",
+                 "properties": {"community": {"type": "object"}, "period": {"type": "string"},
+                                "sectors": {"type": "array", "items": {"type": "object"}},
+                                "any_sector": {"type": "object"}}},
+}
+
+CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
+        "description": "A certificate code: case, spaces, dashes and look-alike letters are forgiven."}
+LIST_ID = {"name": "list_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
+
+
+def _status_list(deprecated: bool) -> dict:
+    return {"get": {"summary": "The signed revocation status list", "operationId": "statusList" + (
+        "Short" if deprecated else ""), "deprecated": deprecated, "parameters": [LIST_ID], "responses": {
+        "200": _json(_ref("StatusList"), "The list"), "404": _error("No such list"), **TOO_MANY}}}
+
+
+PATHS: dict = {
+    "/api/v1/certificates/{code}": {"get": {
+        "summary": "Look up one certificate", "operationId": "getCertificate", "parameters": [CODE],
+        "responses": {"200": _json(_ref("Certificate"), "The certificate's public facts"),
+                      "404": _error("No certificate has this code")}}},
+    "/api/v1/certificates/verify": {"post": {
+        "summary": "Verify up to 1,000 codes at once", "operationId": "verifyCertificates",
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("BulkRequest")}}},
+        "responses": {"200": _json(_ref("BulkResult"), "One result per code"),
+                      "400": _error("The body is not {\"codes\": [strings]}"),
+                      "413": _error("More than 1,000 codes, or a body over the size limit"), **TOO_MANY}}},
+    "/api/v1/certificates/{code}/credential": {"get": {
+        "summary": "The certificate as a signed Open Badges 3.0 credential", "operationId": "getCredential",
+        "parameters": [CODE],
+        "responses": {"200": _json(_ref("Credential"), "The signed credential", "application/json",
+                                   "application/vc+ld+json"),
+                      "404": _error("No certificate has this code"),
+                      "410": _error("The holder deleted their account: no credential can name them"),
+                      **TOO_MANY}}},
+    "/api/v1/status-lists/{list_id}": _status_list(False),
+    "/api/v1/status/{list_id}": _status_list(True),
+    "/api/v1/coverage": {"get": {
+        "summary": "A community's coverage figures for a half-year", "operationId": "getCoverage",
+        "security": [{"bearer": []}, {"session": []}],
+        "parameters": [
+            {"name": "community", "in": "query", "required": True, "schema": {"type": "string"},
+             "description": "The community's slug"},
+            {"name": "period", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "A half-year such as 2026H2; the current one when left out"}],
+        "responses": {"200": _json(_ref("Coverage"), "The figures"),
+                      "400": _error("No community named, or a period that cannot be read"),
+                      "401": _error("Neither a valid API token nor a signed-in session"),
+                      "403": _error("Not a coordinator of this community, an auditor or an admin"),
+                      "404": _error("No such community")}}},
+}
+
+
+def document(public_url: str) -> dict:
+    """Return the OpenAPI 3.1 document of the public API."""
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "The academy API", "version": "1",
+                 "description": "Verify certificates, fetch signed credentials and read coverage figures."},
+        "servers": [{"url": public_url}],
+        "paths": PATHS,
+        "components": {"schemas": SCHEMAS, "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer",
+                       "description": "A personal API token from your profile page (coordinators, auditors, "
+                                      "admins)."},
+            "session": {"type": "apiKey", "in": "cookie", "name": "session"}}},
+    }
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    """Serve the OpenAPI description of /api/v1."""
+    return jsonify(document(current_app.config["ACADEMY_PUBLIC_URL"]))

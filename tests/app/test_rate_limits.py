@@ -1,0 +1,141 @@
+"""Rate limits on sign-in, password reset, registration, verification and check-in; shared through Redis."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+REDIS_URI = f"redis://{REDIS_HOST}:{REDIS_PORT}/15"
+
+
+@pytest.fixture
+def app_config():
+    return {"RATELIMIT_ENABLED": True, "ACADEMY_VERIFY_RATE_LIMIT": "3 per minute",
+            "ACADEMY_API_RATE_LIMIT": "3 per minute"}
+
+
+def _exhaust(client, method: str, path: str, allowed: int, **kwargs) -> list[int]:
+    """Send one request more than allowed; return the statuses."""
+    send = client.post if method == "POST" else client.get
+    return [send(path, **kwargs).status_code for _ in range(allowed + 1)]
+
+
+FORMS = [
+    # name, path, form data, requests allowed per window
+    ("sign-in", "/login", {"email": "nobody@example.org", "password": "wrong password"}, 10),
+    ("password reset", "/reset", {"email": "nobody@example.org"}, 5),
+    ("registration", "/register", {"email": "not-an-email"}, 10),
+    ("check-in code", "/checkin", {"code": "ZZZZZZ"}, 10),
+]
+
+
+@pytest.mark.parametrize(("name", "path", "data", "allowed"), FORMS, ids=[f[0] for f in FORMS])
+def test_forms_are_limited_with_a_friendly_page(client, name, path, data, allowed):
+    statuses = _exhaust(client, "POST", path, allowed, data=data)
+    assert 429 not in statuses[:-1] and statuses[-1] == 429, statuses
+    response = client.post(path, data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 429 and "Too many attempts" in page and "<h1>" in page
+    assert "Please wait a minute" in page
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_a_reset_link_is_limited(app, client, make_user):
+    from academy.accounts import service
+
+    token = service.make_reset_token(make_user(), app.config["SECRET_KEY"])
+    statuses = _exhaust(client, "POST", f"/reset/{token}", 10, data={"password": "short"})
+    assert statuses[-1] == 429, statuses
+
+
+def test_the_verification_page_is_limited(client):
+    statuses = _exhaust(client, "GET", "/verify/7KQ2-M9XD-4HPT-6WJC-R", 3)
+    assert statuses == [404, 404, 404, 429]
+    assert "Too many attempts" in client.get("/verify/anything").get_data(as_text=True)
+
+
+def test_the_bulk_api_answers_429_in_json(client):
+    statuses = _exhaust(client, "POST", "/api/v1/certificates/verify", 3, json={"codes": ["7KQ2"]})
+    assert statuses == [200, 200, 200, 429]
+    response = client.post("/api/v1/certificates/verify", json={"codes": []})
+    assert response.status_code == 429 and response.is_json and "error" in response.get_json()
+    assert int(response.headers["Retry-After"]) > 0
+
+
+def test_limits_are_per_address(client):
+    for _ in range(11):
+        client.post("/login", data={"email": "a@example.org", "password": "x"})
+    other = client.post("/login", data={"email": "a@example.org", "password": "x"},
+                        environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert other.status_code == 200
+
+
+# --- shared counts: two app instances (here: two processes) behind one Redis ---------------------------------
+
+
+def _redis_up() -> bool:
+    try:
+        with socket.create_connection((REDIS_HOST, REDIS_PORT), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+SECOND_INSTANCE = """
+import sys
+from pathlib import Path
+from tests.conftest import make_app
+url, tmp, storage, prefix = sys.argv[1:5]
+app = make_app(url, Path(tmp), RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage, RATELIMIT_KEY_PREFIX=prefix)
+with app.app_context():
+    response = app.test_client().post("/login", data={"email": "nobody@example.org", "password": "wrong password"})
+    print(response.status_code)
+"""
+
+
+def _second_instance(app, tmp_path: Path, storage: str, prefix: str) -> int:
+    """Create another app in a new process, send one sign-in there, and return its status."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", SECOND_INSTANCE, app.config["SQLALCHEMY_DATABASE_URI"],
+                           str(tmp_path / "second"), storage, prefix], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return int(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def redis_prefix():
+    """A key prefix of our own in Redis database 15, deleted afterwards."""
+    if not _redis_up():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but no Redis at {REDIS_HOST}:{REDIS_PORT}")
+        pytest.skip(f"no Redis at {REDIS_HOST}:{REDIS_PORT} (start redis-server to run this test)")
+    import redis
+
+    prefix = f"academy-test-{uuid.uuid4().hex}"
+    yield prefix
+    connection = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=15)
+    for key in connection.scan_iter(f"*{prefix}*"):
+        connection.delete(key)
+    connection.close()
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS_URI}])
+def test_two_instances_share_counts_through_redis(app, client, tmp_path, redis_prefix, monkeypatch):
+    from academy.extensions import limiter
+
+    monkeypatch.setattr(limiter, "_key_prefix", redis_prefix)
+    statuses = _exhaust(client, "POST", "/login", 9, data={"email": "nobody@example.org", "password": "wrong"})
+    assert 429 not in statuses  # ten sign-ins here: the limit is reached, not passed
+    assert _second_instance(app, tmp_path, REDIS_URI, redis_prefix) == 429
+    # the same second instance with its own memory counts lets the sign-in through: the 429 came from Redis
+    assert _second_instance(app, tmp_path, "memory://", redis_prefix) == 200

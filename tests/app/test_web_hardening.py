@@ -1,0 +1,81 @@
+"""Request plumbing under attack: secure cookies and HSTS over HTTPS, the proxy's headers, oversized uploads."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from academy.accounts.models import User
+from academy.extensions import db
+from tests.hardening_fixtures import sign_in_as, world  # noqa: F401  (fixture)
+
+BIG = 3 * 1024 * 1024  # over MAX_CONTENT_LENGTH (2 MB)
+
+
+def _session_cookie(response) -> str:
+    return next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+
+
+def test_cookies_are_secure_httponly_and_samesite_over_https(client, make_user):
+    """The test app's public URL is https://academy.test."""
+    user = make_user("trainee")
+    response = client.post("/login", data={"email": user.email, "password": "correct horse battery",
+                                            "remember": "y"})
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies and all("Secure" in c and "HttpOnly" in c and "SameSite=Lax" in c for c in cookies), cookies
+    assert any(c.startswith("remember_token=") for c in cookies)
+    assert client.get("/").headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+@pytest.mark.parametrize("app_config", [{"ACADEMY_PUBLIC_URL": "http://127.0.0.1:5000"}])
+def test_plain_http_development_keeps_cookies_usable(client, make_user):
+    user = make_user("trainee")
+    response = client.post("/login", data={"email": user.email, "password": "correct horse battery"})
+    assert "Secure" not in _session_cookie(response)
+    assert "Strict-Transport-Security" not in client.get("/").headers
+
+
+def _sign_in_attempts(client, addresses: list[str]) -> list[int]:
+    return [client.post("/login", data={"email": "x@example.org", "password": "wrong"},
+                        headers={"X-Forwarded-For": address, "X-Forwarded-Proto": "https"}).status_code
+            for address in addresses]
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True}])
+def test_forwarded_headers_are_ignored_unless_configured(client):
+    """Without ACADEMY_PROXY_FIX, a made-up X-Forwarded-For cannot dodge the sign-in limit."""
+    statuses = _sign_in_attempts(client, [f"198.51.100.{i}" for i in range(11)])
+    assert statuses[-1] == 429
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "ACADEMY_PROXY_FIX": 1,
+                                         "ACADEMY_PUBLIC_URL": "http://academy.test"}])
+def test_behind_a_trusted_proxy_the_client_address_and_scheme_come_from_it(client):
+    assert _sign_in_attempts(client, ["203.0.113.7"] * 11)[-1] == 429
+    assert _sign_in_attempts(client, ["203.0.113.8"]) == [200]  # another person behind the same proxy
+    secure = client.get("/", headers={"X-Forwarded-Proto": "https"})
+    assert "Strict-Transport-Security" in secure.headers  # request.is_secure, from the proxy's header
+
+
+def test_an_oversized_paper_sheet_is_refused_with_a_clear_message(client, world):
+    sign_in_as(client, world, "trainer")
+    response = client.post(f"/sessions/{world.args['session_id']}/paper",
+                           data={"names": "x" * BIG}, content_type="application/x-www-form-urlencoded")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413 and "too large" in page and "2 MB" in page
+
+
+def test_an_oversized_api_request_is_refused_in_json(client):
+    body = b'{"codes": ["' + b"A" * BIG + b'"]}'
+    response = client.post("/api/v1/certificates/verify", data=body, content_type="application/json")
+    assert response.status_code == 413 and "2 MB" in response.get_json()["error"]
+
+
+def test_database_errors_do_not_carry_personal_data(make_user):
+    """Logged exceptions include SQL errors: their text must not hold the values sent (emails, names)."""
+    make_user("trainee", email="private.person@example.org")
+    db.session.add(User(email="private.person@example.org", name="Secret Name"))
+    with pytest.raises(IntegrityError) as caught:
+        db.session.flush()
+    db.session.rollback()
+    assert "private.person" not in str(caught.value) and "Secret Name" not in str(caught.value)
