@@ -1,7 +1,7 @@
 """`academy backup FILE` and `academy restore FILE`.
 
-SQLite is copied with its online backup API: a consistent copy while the app keeps serving. PostgreSQL is left to
-its own tools: the commands print the documented pg_dump / pg_restore line and exit 2.
+SQLite is copied with its online backup API: a consistent copy while the app keeps serving. PostgreSQL is left
+to its own tools: the commands print the documented pg_dump / pg_restore line and exit 2.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ def sqlite_file(url: str) -> str | None:
 
 
 def libpq_url(url: str) -> str:
-    """Return the URL for pg_dump/pg_restore: no driver suffix and no password (use ~/.pgpass or PGPASSWORD)."""
+    """Return the URL for pg_dump/pg_restore: no driver, no password (those go in ~/.pgpass or PGPASSWORD)."""
     parsed = make_url(url)
     bare = URL.create("postgresql", username=parsed.username, host=parsed.host, port=parsed.port,
                       database=parsed.database, query=parsed.query)
@@ -54,8 +54,9 @@ def _check(connection: sqlite3.Connection, what: str) -> None:
         raise BackupError(f"{what} is not an SQLite database ({exc})") from exc
     if result != "ok":
         raise BackupError(f"{what} failed SQLite's integrity check: {result}")
-    if not REQUIRED_TABLES <= tables:
-        raise BackupError(f"{what} is not an academy database (no {', '.join(sorted(REQUIRED_TABLES - tables))})")
+    if not tables.issuperset(REQUIRED_TABLES):
+        missing = ", ".join(sorted(REQUIRED_TABLES - tables))
+        raise BackupError(f"{what} is not an academy database (no {missing})")
 
 
 def copy_sqlite(source: str, target: str) -> None:

@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, jsonify
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
 STATUSES = ["valid", "expired", "revoked", "superseded"]
+SIGNED = ["@context", "type", "id", "issuer", "credentialSubject", "proof"]
 TIMESTAMP = {"type": "string", "format": "date-time", "examples": ["2026-05-06T07:08:09Z"]}
 
 
@@ -15,7 +16,8 @@ def _ref(name: str) -> dict:
 
 
 def _json(schema: dict, description: str, *media: str) -> dict:
-    return {"description": description, "content": {m: {"schema": schema} for m in (media or ["application/json"])}}
+    types = media or ["application/json"]
+    return {"description": description, "content": {m: {"schema": schema} for m in types}}
 
 
 def _error(description: str) -> dict:
@@ -31,7 +33,7 @@ SCHEMAS: dict = {
     "Certificate": {
         "type": "object", "required": ["code", "status", "course", "issued_at", "expires_at", "holder"],
         "properties": {
-            "code": {"type": "string", "description": "Grouped for reading aloud, e.g. 7KQ2-M9XD-4HPT-6WJC-R"},
+            "code": {"type": "string", "description": "Grouped for reading aloud: 7KQ2-M9XD-4HPT-6WJC-R"},
             "status": {"enum": STATUSES}, "course": _ref("Course"), "issued_at": TIMESTAMP,
             "expires_at": {"oneOf": [TIMESTAMP, {"type": "null"}]},
             "holder": {"type": "string", "description": "The holder's initials, or 'deleted account'."}}},
@@ -39,14 +41,15 @@ SCHEMAS: dict = {
                  "properties": {"code": {"type": "string", "description": "The code as sent"},
                                 "status": {"const": "not_found"}}},
     "BulkRequest": {"type": "object", "required": ["codes"],
-                    "properties": {"codes": {"type": "array", "maxItems": 1000, "items": {"type": "string"}}}},
+                    "properties": {"codes": {"type": "array", "maxItems": 1000,
+                                             "items": {"type": "string"}}}},
     "BulkResult": {"type": "object", "required": ["results"], "properties": {"results": {
         "type": "array", "items": {"oneOf": [_ref("Certificate"), _ref("NotFound")]},
         "description": "One result per code sent, in the same order."}}},
-    "Credential": {"type": "object", "required": ["@context", "type", "id", "issuer", "credentialSubject", "proof"],
+    "Credential": {"type": "object", "required": SIGNED,
                    "description": "An Open Badges 3.0 OpenBadgeCredential with a Data Integrity proof "
                                   "(eddsa-rdfc-2022) by the academy's did:key."},
-    "StatusList": {"type": "object", "required": ["@context", "type", "id", "issuer", "credentialSubject", "proof"],
+    "StatusList": {"type": "object", "required": SIGNED,
                    "description": "A signed BitstringStatusListCredential (revocation)."},
     "Coverage": {"type": "object", "required": ["community", "period", "sectors", "any_sector"],
                  "description": "People trained, newly trained and lapsed, targets, trend and projection per "

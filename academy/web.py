@@ -15,7 +15,7 @@ DB_INT_MAX = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL (
 
 
 class DatabaseInt(IntegerConverter):
-    """An `<int:...>` URL part that fits a database id; a larger number is simply not found (404, not a 500)."""
+    """An `<int:...>` URL part that fits a database id; a larger number is not found (404, not a 500)."""
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = DB_INT_MAX,
                  signed: bool = False) -> None:

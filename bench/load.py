@@ -99,8 +99,8 @@ def build(url: str, instance: Path, port: int) -> dict:
         demo.populate()
         now = time.time()
         valid = [c for c in db.session.scalars(select(Certificate)) if c.status() == "valid"]
-        running = [s for s in db.session.scalars(select(TrainingSession).where(TrainingSession.status == "scheduled"))
-                   if s.starts_at.timestamp() - 1800 <= now <= s.ends_at.timestamp()]
+        scheduled = db.session.scalars(select(TrainingSession).where(TrainingSession.status == "scheduled"))
+        running = [s for s in scheduled if s.starts_at.timestamp() - 1800 <= now <= s.ends_at.timestamp()]
         course = next(iter(curriculum().courses.values()))
         info = {"code": codes.group(valid[0].code), "codes": [codes.group(c.code) for c in valid],
                 "lesson": f"/courses/{course.slug}/lessons/{course.lessons[0].slug}",
@@ -166,8 +166,11 @@ def sign_in(port: int, email: str, password: str) -> str:
     return cookie_of(dict(response.getheaders())) or cookie
 
 
-def wrk(url: str, seconds: int, connections: int, script: Path | None = None, cookie: str = "") -> subprocess.Popen:
-    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s", "--latency", url]
+def wrk(url: str, seconds: int, connections: int, script: Path | None = None,
+        cookie: str = "") -> subprocess.Popen:
+    """Start wrk on one URL (30 s timeout: slowness shows in the latency, not as errors)."""
+    command = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{seconds}s", "--timeout", "30s", "--latency",
+               url]
     if script:
         command += ["-s", str(script)]
     if cookie:
@@ -253,13 +256,15 @@ def run(args) -> None:
                    for name, (url, script, c) in targets.items()}
         results = {}
         if info["session"]:
-            results["check-in (phones)"] = checkin_phones(port, info["session"], args.seconds, args.connections)
+            results["check-in (phones)"] = checkin_phones(port, info["session"], args.seconds,
+                                                          args.connections)
         for name, proc in running.items():
             results[name] = parse_wrk(proc.communicate()[0])
     finally:
         server.stop()
-        problems = [line for line in (instance / "gunicorn.log").read_text().splitlines() if "INFO" not in line]
-        print("\n".join(["gunicorn log:", *problems[-20:]]) if problems else "gunicorn log: no warnings or errors")
+        log = (instance / "gunicorn.log").read_text().splitlines()
+        problems = [line for line in log if "INFO" not in line]
+        print("\n".join(["gunicorn log:", *problems[-20:]]) if problems else "gunicorn log: clean")
         shutil.rmtree(instance, ignore_errors=True)
     report(args, setup, baseline, results)
     fresh_pg_database(args.pg_url)  # leave the benchmark's database empty
@@ -267,7 +272,8 @@ def run(args) -> None:
 
 def report(args, setup: dict, baseline: dict, results: dict) -> None:
     print(f"\ngunicorn {args.workers} sync workers on PostgreSQL, rate limits in {setup['storage']}; "
-          f"all endpoints at once for {args.seconds}s, {args.connections} connections each, {os.cpu_count()} CPUs")
+          f"all endpoints at once for {args.seconds}s, {args.connections} connections each, "
+          f"{os.cpu_count()} CPUs")
     print(f"baseline GET /healthz alone: {baseline['rps']:.0f} req/s, {baseline['errors']} errors\n")
     print(f"{'endpoint':30} {'requests':>9} {'req/s':>8} {'errors':>7} {'error rate':>10}  p99")
     total = errors = 0

@@ -1,9 +1,9 @@
 """THE authorization table: every endpoint, and what each role gets from it.
 
-Read a row as "with the world of tests/hardening_fixtures.py (the trainee holds the certificate, quiz attempt and
-attendance; the trainer teaches the session; the coordinator coordinates its community), a GET by each role
-answers ...". `post` says who may POST: LOGIN or 401 for the anonymous, 403 (or 404 where the object is hidden)
-for a signed-in role without the right, ALLOWED for the rest. tests/app/test_authorization.py walks
+Read a row as "with the world of tests/hardening_fixtures.py (the trainee holds the certificate, quiz attempt
+and attendance; the trainer teaches the session; the coordinator coordinates its community), a GET by each
+role answers ...". `post` says who may POST: LOGIN or 401 for the anonymous, 403 (or 404 where the object is
+hidden) for a signed-in role without the right, ALLOWED for the rest. tests/app/test_authorization.py walks
 `app.url_map` for every role and fails on any endpoint missing here.
 
 Expected answers: an int is the exact status; LOGIN is a redirect to the sign-in page; REDIRECT is a redirect
@@ -61,11 +61,11 @@ def only_post(*roles: str, others=403, anonymous=LOGIN) -> dict:
 
 
 TABLE: dict[str, Route] = {
-    # --- the app itself ---------------------------------------------------------------------------------------
+    # --- the app itself -------------------------------------------------------------------------------------
     "main.home": Route(everyone(200)),
     "main.healthz": Route(everyone(200)),
     "static": Route(everyone(200)),
-    # --- accounts and privacy ---------------------------------------------------------------------------------
+    # --- accounts and privacy -------------------------------------------------------------------------------
     "accounts.login": Route(guest_only(), PUBLIC_POST),
     "accounts.logout": Route(None, SIGNED_IN_POST),
     "accounts.register": Route(guest_only(), PUBLIC_POST),
@@ -74,7 +74,7 @@ TABLE: dict[str, Route] = {
     "accounts.profile": Route(signed_in(), SIGNED_IN_POST),
     "privacy.download": Route(signed_in()),
     "privacy.delete": Route(signed_in(), SIGNED_IN_POST),
-    # --- courses and quizzes ----------------------------------------------------------------------------------
+    # --- courses and quizzes --------------------------------------------------------------------------------
     "courses.catalogue": Route(everyone(200)),
     "courses.course": Route(everyone(200)),
     "courses.resources": Route(everyone(200)),
@@ -86,25 +86,26 @@ TABLE: dict[str, Route] = {
     "quizzes.begin": Route(None, SIGNED_IN_POST),
     # someone else's attempt answers 404, as if it did not exist
     "quizzes.attempt": Route(only("trainee", others=404), only_post("trainee", others=404)),
-    # --- certificates: public verification, the holder's pages, revocation, the auditor's pages ----------------
+    # --- certificates: public verification, the holder's pages, revocation, the auditor's pages -------------
     "certificates.verify_form": Route(everyone(200)),
     "certificates.verify": Route(everyone(200), PUBLIC_POST),  # POST: does a typed name match the holder
     "certificates.mine": Route(signed_in()),
     "certificates.show": Route(only("trainee", "admin")),
     "certificates.show_pdf": Route(only("trainee", "admin")),
-    "certificates.include_name": Route(None, only_post("trainee")),  # the holder's own choice, not the admin's
+    "certificates.include_name": Route(None, only_post("trainee")),  # the holder's choice, not the admin's
     "certificates.revoke": Route(only(*REVOKERS), only_post(*REVOKERS)),
     "certificates.audit_home": Route(only(*AUDITORS), only_post(*AUDITORS)),
     "certificates.audit_download": Route(None, only_post(*AUDITORS)),
     "certificates.audit_register": Route(only(*AUDITORS)),
     "certificates.audit_register_csv": Route(only(*AUDITORS)),
     "certificates.audit_log": Route(only(*AUDITORS)),
-    # --- the public API ---------------------------------------------------------------------------------------
+    # --- the public API -------------------------------------------------------------------------------------
     "certificates_api.certificate": Route(everyone(200)),
     "certificates_api.signed_credential": Route(everyone(200)),
     "certificates_api.status_list": Route(everyone(200)),
     "certificates_api.verify_many": Route(None, PUBLIC_POST),
-    # --- in-person sessions -----------------------------------------------------------------------------------
+    "openapi.openapi_json": Route(everyone(200)),
+    # --- in-person sessions ---------------------------------------------------------------------------------
     "sessions.index": Route(only(*MANAGERS)),
     "sessions.new": Route(only(*MANAGERS), only_post(*MANAGERS)),
     "sessions.roster": Route(only(*MANAGERS)),
@@ -123,14 +124,14 @@ TABLE: dict[str, Route] = {
     "sessions.typed": Route(everyone(200), PUBLIC_POST),
     "sessions.scan": Route(everyone(REDIRECT), args={"token": "checkin_token"}),
     "sessions.confirm": Route(everyone(400), PUBLIC_POST),
-    "sessions.checked_in": Route(only("trainee", others=REDIRECT)),  # the rest did not attend: sent to their list
+    "sessions.checked_in": Route(only("trainee", others=REDIRECT)),  # the rest did not attend: to their list
     "sessions.mine": Route(signed_in()),
     "i18n.choose": Route(everyone(200)),
     "i18n.switch": Route(None, PUBLIC_POST),
-    # --- personal API tokens (the world's token belongs to the coordinator; others' answer 404) ----------------
+    # --- personal API tokens (the world's token belongs to the coordinator; others' answer 404) -------------
     "tokens.new_token": Route(only(*TOKEN_HOLDERS), only_post(*TOKEN_HOLDERS)),
     "tokens.revoke": Route(None, {**only_post("coordinator"), "auditor": 404, "admin": 404}),
-    # --- coverage ---------------------------------------------------------------------------------------------
+    # --- coverage -------------------------------------------------------------------------------------------
     "coverage.dashboard": Route(only(*VIEWERS)),
     "coverage.export_csv": Route(only(*VIEWERS)),
     "coverage.compare": Route(only(*AUDITORS)),

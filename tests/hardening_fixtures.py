@@ -56,8 +56,9 @@ def build_world(app: Flask, make_user, make_community) -> World:
     courses.enrol(trainee, basics)
     attempt = quizzes.start_attempt(trainee, basics)
     now = utcnow()
-    session = TrainingSession(course_slug="basics", title="Basics at the town hall", starts_at=now - timedelta(
-        minutes=10), ends_at=now + timedelta(hours=2), place="Town hall", community_id=riverside.id)
+    session = TrainingSession(course_slug="basics", title="Basics at the town hall",
+                              starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(hours=2),
+                              place="Town hall", community_id=riverside.id)
     session.trainers = [world.users["trainer"]]
     db.session.add(session)
     db.session.flush()
@@ -79,15 +80,17 @@ def build_world(app: Flask, make_user, make_community) -> World:
     return world
 
 
-@pytest.fixture
-def world(app, make_user, make_community) -> World:
+@pytest.fixture(name="world")
+def world_fixture(app, make_user, make_community) -> World:
+    """One user per role and one object of every kind (see the module's docstring)."""
     return build_world(app, make_user, make_community)
 
 
 def csrf_token(client) -> str:
     """Return a CSRF token for the client's session, read from a form."""
     page = client.get("/reset").get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"',
+                      page)
     assert match, "no csrf_token in the reset form"
     return match.group(1) or match.group(2)
 

@@ -1,8 +1,8 @@
 """A person's rights over their own data: download it as JSON, or delete the account.
 
-Deleting keeps the user row (blanked) so ids stay valid: coverage keeps counting the person's training by sector
-and community, and their certificates stay verifiable with the holder shown as a deleted account, unless the
-person asks for them to be revoked too.
+Deleting keeps the user row (blanked) so ids stay valid: coverage keeps counting the person's training
+by sector and community, and their certificates stay verifiable with the holder shown as a deleted
+account, unless the person asks for them to be revoked too.
 """
 
 from __future__ import annotations
@@ -83,10 +83,11 @@ def _learning(user: User) -> dict:
 
 
 def _certificates(user: User) -> list[dict]:
-    return [{"code": codes.group(c.code), "status": c.status(), "course": c.course_slug, "title": c.course_title,
-             "version": c.version, "sector": c.sector, "hours": c.hours, "earned_via": c.earned_via,
-             "name_on_certificate": c.holder_name, "name_in_credential": c.include_name,
-             "issued_at": _iso(c.issued_at), "expires_at": _iso(c.expires_at), "revoked_at": _iso(c.revoked_at)}
+    return [{"code": codes.group(c.code), "status": c.status(), "course": c.course_slug,
+             "title": c.course_title, "version": c.version, "sector": c.sector, "hours": c.hours,
+             "earned_via": c.earned_via, "name_on_certificate": c.holder_name,
+             "name_in_credential": c.include_name, "issued_at": _iso(c.issued_at),
+             "expires_at": _iso(c.expires_at), "revoked_at": _iso(c.revoked_at)}
             for c in _rows(Certificate, user)]
 
 
@@ -100,7 +101,8 @@ def export_data(user: User, now: datetime | None = None) -> dict:
     """Return everything the academy holds about a person, as JSON-ready data."""
     tokens = [{"name": t.name, "created_at": _iso(t.created_at), "last_used_at": _iso(t.last_used_at),
                "revoked_at": _iso(t.revoked_at)} for t in _rows(ApiToken, user)]
-    actions = db.session.scalars(select(AuditEvent).where(AuditEvent.actor_id == user.id).order_by(AuditEvent.id))
+    actions = db.session.scalars(select(AuditEvent).where(AuditEvent.actor_id == user.id)
+                                 .order_by(AuditEvent.id))
     return {"exported_at": _iso(now or utcnow()), "profile": _profile(user), **_learning(user),
             "certificates": _certificates(user), "attendances": _attendances(user), "api_tokens": tokens,
             "actions": [{"at": _iso(e.at), "action": e.action, "subject": f"{e.subject_type} {e.subject_id}"}
@@ -113,7 +115,8 @@ def export_data(user: User, now: datetime | None = None) -> dict:
 def _last_admin(user: User) -> bool:
     if user.role != "admin":
         return False
-    others = select(func.count(User.id)).where(User.role == "admin", User.deleted_at.is_(None), User.id != user.id)
+    others = select(func.count(User.id)).where(User.role == "admin", User.deleted_at.is_(None),
+                                               User.id != user.id)
     return not db.session.scalar(others)
 
 
@@ -165,7 +168,8 @@ def delete():
             form.password.errors.append(_l("That password is not right."))
         else:
             try:
-                revoked = delete_account(current_user._get_current_object(), revoke_certificates=form.revoke.data)
+                revoked = delete_account(current_user._get_current_object(),
+                                         revoke_certificates=form.revoke.data)
             except PrivacyError as exc:
                 form.password.errors.append(str(exc))
             else:

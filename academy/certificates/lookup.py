@@ -7,14 +7,13 @@ from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select
 
-from academy.accounts.models import User
 from academy.certificates import codes, verifylog
 from academy.certificates.models import AuditEvent, Certificate, status_of
 from academy.certificates.service import initials
 from academy.database import utcnow
 from academy.extensions import db
 
-_CERT, _USER = Certificate.__table__, User.__table__
+_CERT = Certificate.__table__
 _SUMMARY = select(
     _CERT.c.code,
     _CERT.c.revoked_at,
@@ -27,8 +26,7 @@ _SUMMARY = select(
     _CERT.c.version,
     _CERT.c.holder_name,
     _CERT.c.user_id,
-    _USER.c.deleted_at,
-).select_from(_CERT.outerjoin(_USER, _USER.c.id == _CERT.c.user_id))
+)  # no join to the user: deleting an account blanks holder_name (accounts.privacy.delete_account)
 _ONE = _SUMMARY.where(_CERT.c.code == bindparam("code"))
 _MANY = _SUMMARY.where(_CERT.c.code.in_(bindparam("codes", expanding=True)))
 _AUDIT = insert(AuditEvent.__table__)
@@ -40,7 +38,7 @@ def _iso(moment: datetime | None) -> str | None:
 
 def _summary(row, now: datetime) -> dict:
     """Return the public JSON view of one certificate row."""
-    deleted = not row.holder_name or row.user_id is None or row.deleted_at is not None
+    deleted = not row.holder_name or row.user_id is None
     return {
         "code": codes.group(row.code),
         "status": status_of(row.revoked_at, row.superseded_by_id, row.expires_at, now),

@@ -64,7 +64,7 @@ def _frame(pdf: FPDF) -> None:
 
 
 def _body(pdf: FPDF, cert: PrintedCertificate) -> None:
-    pdf.set_y(24)
+    pdf.set_y(34)
     _line(pdf, cert.issuer.upper(), 11, "B", BRAND, 6)
     _line(pdf, "Certificate of completion", 28, "B", INK, 8)
     _line(pdf, "This certifies that", 12, "", MUTED, 1)

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from academy.accounts.forms import EmptyForm
 from academy.courses import service
@@ -21,6 +32,7 @@ from academy.curriculum.model import Course, Curriculum
 from academy.extensions import db
 
 bp = Blueprint("courses", __name__, template_folder="templates")
+PARTS_KEY = "academy.lesson_parts"
 
 
 @bp.app_template_global()
@@ -104,14 +116,30 @@ def _lesson_context(course: Course, original, progress) -> dict:
     index = course.lessons.index(original)
     sector = cur.sectors.get(course.sector)
     subrole_labels = {r.id: r.label for r in sector.subroles} if sector else {}
+    lesson = translated(original)
+    previous = course.lessons[index - 1] if index else None
+    following = course.lessons[index + 1] if index + 1 < len(course.lessons) else None
     return {
-        "course": course, "lesson": translated(original), "original": original, "progress": progress,
-        "number": index + 1, "previous": course.lessons[index - 1] if index else None,
-        "next": course.lessons[index + 1] if index + 1 < len(course.lessons) else None,
-        "resources": [cur.resources[r] for r in original.resources if r in cur.resources],
-        "subroles": [subrole_labels.get(s, s) for s in original.subroles], "form": EmptyForm(),
-        "done": original.slug in progress.done_lessons, "jurisdiction_label": jurisdiction_label,
+        "course": course, "lesson": lesson, "original": original, "progress": progress, "number": index + 1,
+        "next": following, "subroles": [subrole_labels.get(s, s) for s in original.subroles],
+        "done": original.slug in progress.done_lessons,
+        "parts": _lesson_parts(cur, course, lesson, previous, following),
     }
+
+
+def _lesson_parts(cur: Curriculum, course: Course, lesson, previous, following) -> tuple[Markup, Markup]:
+    """The reader-independent parts of a lesson page, rendered once per curriculum, lesson and language."""
+    cache = current_app.extensions.setdefault(PARTS_KEY, {})
+    if cache.get("curriculum") is not cur:  # a reloaded curriculum starts a new cache
+        cache.clear()
+        cache["curriculum"] = cur
+    key = (course.slug, lesson.slug, lesson.language)
+    if key not in cache:
+        template = "courses/_lesson_parts.html"
+        resources = [cur.resources[r] for r in lesson.resources if r in cur.resources]
+        cache[key] = (get_template_attribute(template, "body")(course, lesson, resources, jurisdiction_label),
+                      get_template_attribute(template, "tail")(course, lesson, previous, following))
+    return cache[key]
 
 
 @bp.post("/courses/<slug>/lessons/<lesson>/complete")

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, cast, func, literal_column, null, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
 from academy.certificates.models import Certificate
@@ -49,33 +49,63 @@ def _flag(condition: ColumnElement, name: str):
     return func.max(case((condition, 1), else_=0)).label(name)
 
 
-def _people(group: Sequence[ColumnElement], where: Sequence[ColumnElement], period: Period,
-            ends: Sequence[datetime]):
-    """Per person and group: trained at each end, in person, expired by the end, first issue date."""
+def _flag_names(ends: int) -> list[str]:
+    return [f"t{i}" for i in range(ends)] + ["in_person", "expired"]
+
+
+def _people(keys: Sequence[str], where: Sequence[ColumnElement], period: Period, ends: Sequence[datetime]):
+    """One pass over the certificates: per person and group, trained at each end, in person, expired, first issue."""
+    group = [getattr(Certificate, key) for key in keys]
     columns = [*group, holder().label("holder"),
                *(_flag(valid_at(end), f"t{i}") for i, end in enumerate(ends)),
                _flag(and_(valid_at(period.end), Certificate.earned_via == IN_PERSON), "in_person"),
                _flag(Certificate.expires_at <= period.end, "expired"),
                func.min(Certificate.issued_at).label("first_issued")]
     query = select(*columns).where(Certificate.revoked_at.is_(None), Certificate.issued_at < period.end, *where)
-    return query.group_by(*group, holder()).subquery()
+    return query.group_by(*group, holder()).cte("people").prefix_with("MATERIALIZED")
 
 
-def _grouped(group: Sequence[ColumnElement], where: Sequence[ColumnElement], period: Period,
-             ends: Sequence[datetime]):
-    """Sum the per-person flags into counts per group (the last end must be the period's)."""
-    people = _people(group, where, period, ends)
-    keys = [people.c[column.key] for column in group]
-    last = people.c[f"t{len(ends) - 1}"]
-    lapsed = func.sum(case((and_(people.c.expired == 1, last == 0), 1), else_=0))
-    newly = func.sum(case((people.c.first_issued >= period.start, 1), else_=0))
-    sums = [func.sum(people.c[f"t{i}"]) for i in range(len(ends))]
-    return select(*keys, *sums, newly, lapsed, func.sum(people.c.in_person)).group_by(*keys)
+def _merge(people, keys: Sequence[str], ends: int):
+    """Regroup per-person rows by fewer keys: a flag set in any group stays set; the first issue is the earliest."""
+    columns = [people.c[key] for key in keys]
+    flags = [func.max(people.c[name]).label(name) for name in _flag_names(ends)]
+    merged = select(*columns, people.c.holder, *flags, func.min(people.c.first_issued).label("first_issued"))
+    return merged.group_by(*columns, people.c.holder).subquery()
 
 
-def _counts(row: Sequence, key_width: int, ends: int) -> Counts:
-    history = tuple(int(value or 0) for value in row[key_width:key_width + ends])
-    newly, lapsed, in_person = (int(value or 0) for value in row[key_width + ends:])
+def _sums(source, level: str, keys: Sequence[str], all_keys: Sequence[str], period: Period, ends: int):
+    """Count the people of each group: trained at each end, newly trained, lapsed, in person."""
+    last = source.c[f"t{ends - 1}"]
+    columns = [source.c[key] if key in keys else cast(null(), String(64)).label(key) for key in all_keys]
+    sums = [func.sum(source.c[f"t{i}"]) for i in range(ends)]
+    newly = func.sum(case((source.c.first_issued >= period.start, 1), else_=0))
+    lapsed = func.sum(case((and_(source.c.expired == 1, last == 0), 1), else_=0))
+    return (select(literal_column(f"'{level}'").label("level"), *columns, *sums, newly, lapsed,
+                   func.sum(source.c.in_person)).group_by(*[source.c[key] for key in keys]))
+
+
+def rollup(levels: dict[str, Sequence[str]], where: Sequence[ColumnElement], period: Period,
+           ends: Sequence[datetime]) -> dict[str, dict[tuple, Counts]]:
+    """Count distinct people at several levels of grouping in one statement, reading the certificates once.
+
+    `levels` maps a name to the certificate columns it groups by, e.g. {"sector": ["sector"], "any": []};
+    the first level must use every column the others use.
+    """
+    all_keys = list(next(iter(levels.values())))
+    people = _people(all_keys, where, period, ends)
+    parts = [_sums(people if list(keys) == all_keys else _merge(people, keys, len(ends)), name, keys, all_keys,
+                   period, len(ends)) for name, keys in levels.items()]
+    found: dict[str, dict[tuple, Counts]] = {name: {} for name in levels}
+    for row in db.session.execute(union_all(*parts)):
+        name = row[0]
+        key = tuple(row[1 + all_keys.index(k)] for k in levels[name])
+        found[name][key] = _counts(row, 1 + len(all_keys), len(ends))
+    return found
+
+
+def _counts(row: Sequence, start: int, ends: int) -> Counts:
+    history = tuple(int(value or 0) for value in row[start:start + ends])
+    newly, lapsed, in_person = (int(value or 0) for value in row[start + ends:])
     return Counts(trained=history[-1], newly=newly, lapsed=lapsed, in_person=in_person, history=history)
 
 
@@ -89,13 +119,10 @@ def certificate_counts(community_id: int, period: Period, sectors: Iterable[Sect
     """Return counts by sector, by sector and sub-role, and for any sector, over the trend window."""
     where = [Certificate.community_id == community_id, counted(list(sectors))]
     ends = [p.end for p in trend_window(period)]
-    by_sector = {row[0]: _counts(row, 1, len(ends))
-                 for row in db.session.execute(_grouped([Certificate.sector], where, period, ends))}
-    by_subrole = {(row[0], row[1]): _counts(row, 2, len(ends)) for row in
-                  db.session.execute(_grouped([Certificate.sector, Certificate.subrole], where, period, ends))}
-    total_row = db.session.execute(_grouped([], where, period, ends)).first()
-    total = _counts(total_row, 0, len(ends)) if total_row else Counts(history=(0,) * len(ends))
-    return by_sector, by_subrole, total
+    found = rollup({"subrole": ["sector", "subrole"], "sector": ["sector"], "any": []}, where, period, ends)
+    by_sector = {key[0]: counts for key, counts in found["sector"].items()}
+    total = found["any"].get((), Counts(history=(0,) * len(ends)))
+    return by_sector, found["subrole"], total
 
 
 def session_activity(community_id: int, period: Period, course_sectors: Mapping[str, str]) -> dict:
@@ -132,20 +159,16 @@ def dashboard(community_id: int, period: Period, sectors: Iterable[Sector],
 
 
 def comparison(period: Period, sectors: Iterable[Sector], community_ids: Iterable[int] | None = None) -> dict:
-    """Return trained people at the period's end per community and sector, with targets, in three queries."""
-    sectors = list(sectors)
-    where = [counted(sectors), Certificate.community_id.is_not(None)]
+    """Return people trained at the period's end per community and sector, and in any sector, with targets."""
+    where = [counted(list(sectors)), Certificate.community_id.is_not(None)]
     if community_ids is not None:
         where.append(Certificate.community_id.in_(list(community_ids)))
-    ends = [period.end]
-    group = [Certificate.community_id, Certificate.sector]
-    trained = {(row[0], row[1]): _counts(row, 2, 1) for row in db.session.execute(_grouped(group, where, period, ends))}
-    totals = {row[0]: _counts(row, 1, 1)
-              for row in db.session.execute(_grouped([Certificate.community_id], where, period, ends))}
+    found = rollup({"sector": ["community_id", "sector"], "any": ["community_id"]}, where, period, [period.end])
     query = select(Target.community_id, Target.sector, Target.headcount).where(
         Target.period == str(period), Target.subrole == "")
     targets = {(community, sector): headcount for community, sector, headcount in db.session.execute(query)}
-    return {"trained": trained, "totals": totals, "targets": targets}
+    totals = {key[0]: counts for key, counts in found["any"].items()}
+    return {"trained": found["sector"], "totals": totals, "targets": targets}
 
 
 def save_targets(community_id: int, period: Period, values: Mapping[tuple[str, str], int | None]) -> int:

@@ -82,6 +82,7 @@ def scan(session_id: int, token: str):
 def typed():
     """The typed fallback: the short code alone finds its session (codes are per session)."""
     form = CodeForm()
+    _binding()  # from the first visit, so the per-browser limit applies to this phone alone
     if form.validate_on_submit():
         now = utcnow()
         session = service.find_by_short_code(form.code.data, now)

@@ -67,6 +67,8 @@ def close_session(session: TrainingSession, actor, now: datetime | None = None) 
     if session.status != "scheduled":
         raise SessionError(f"This session is already {session.status}.")
     now = now or utcnow()
+    if now < session.starts_at:
+        raise SessionError("This session has not started yet; close it once it has taken place.")
     session.status, session.closed_at = "closed", now
     course = get_course(session.course_slug)
     summary = CloseSummary(course_missing=course is None)

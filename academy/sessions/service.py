@@ -154,6 +154,16 @@ def find_by_short_code(code: str, now: datetime | None = None) -> TrainingSessio
     return None
 
 
+def attendee_counts(sessions: list[TrainingSession]) -> dict[int, int]:
+    """How many people are on each session's roster, in one query."""
+    ids = [s.id for s in sessions]
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Attendance.session_id, func.count(Attendance.id))
+                              .where(Attendance.session_id.in_(ids)).group_by(Attendance.session_id))
+    return {session_id: count for session_id, count in rows}
+
+
 def attendee_count(session: TrainingSession) -> int:
     query = select(func.count(Attendance.id)).where(Attendance.session_id == session.id)
     return db.session.scalar(query) or 0

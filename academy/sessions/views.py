@@ -116,7 +116,8 @@ def _save(form: SessionForm, session: TrainingSession | None) -> TrainingSession
 def index():
     """List the sessions the user manages: upcoming and running first, then past ones."""
     upcoming, past = service.sessions_for_manager(current_user)
-    return render_template("sessions/index.html", upcoming=upcoming, past=past, now=utcnow())
+    return render_template("sessions/index.html", upcoming=upcoming, past=past, now=utcnow(),
+                           counts=service.attendee_counts(upcoming + past))
 
 
 @bp.route("/sessions/new", methods=["GET", "POST"])
@@ -180,7 +181,8 @@ def close(session_id: int):
         return redirect(url_for("sessions.roster", session_id=session.id))
     course = get_course(session.course_slug)
     return render_template("sessions/close.html", session=session, form=form, course=course,
-                           quiz_required=closing.quiz_required(session, course))
+                           quiz_required=closing.quiz_required(session, course),
+                           started=session.starts_at <= utcnow())
 
 
 # --- the projector display ----------------------------------------------------------------------------------

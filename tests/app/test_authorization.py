@@ -8,7 +8,7 @@ import pytest
 from werkzeug.exceptions import HTTPException
 
 from tests.authz_table import ALLOWED, LOGIN, REDIRECT, ROLES, TABLE, Route
-from tests.hardening_fixtures import sign_in_as, world  # noqa: F401  (fixture)
+from tests.hardening_fixtures import sign_in_as, world_fixture  # noqa: F401  (fixture)
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
@@ -51,8 +51,8 @@ def test_every_route_is_in_the_table(app):
     """A new route fails the suite until someone writes down who may use it."""
     missing = sorted({f"{rule.endpoint} ({rule.rule} {sorted(rule.methods - IGNORED_METHODS)})"
                       for rule in rules(app) if rule.endpoint not in TABLE})
-    assert not missing, ("routes missing from tests/authz_table.py (add a row per endpoint saying what each role "
-                         "gets):\n  " + "\n  ".join(missing))
+    assert not missing, ("routes missing from tests/authz_table.py (add a row per endpoint saying what each "
+                         "role gets):\n  " + "\n  ".join(missing))
 
 
 def test_the_table_names_only_existing_routes(app):
@@ -115,7 +115,7 @@ def _post(client, path: str, api: bool):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_post_is_refused_to_whoever_may_not(role, app, client, world):
-    """The anonymous are sent to sign in (401/403 JSON under /api/); a signed-in role without the right gets 403."""
+    """The anonymous are sent to sign in (401/403 JSON under /api/); the signed-in without a right get 403."""
     sign_in_as(client, world, role)
     wrong = []
     for rule in rules(app):
@@ -131,7 +131,8 @@ def test_post_is_refused_to_whoever_may_not(role, app, client, world):
             continue
         if not matches(response, expected):
             wrong.append(f"POST {path} ({rule.endpoint}): expected {expected}, got {describe(response)}")
-        elif api and response.status_code in (401, 403) and "error" not in (response.get_json(silent=True) or {}):
+        elif api and response.status_code in (401, 403) and "error" not in (response.get_json(silent=True)
+                                                                             or {}):
             wrong.append(f"POST {path} ({rule.endpoint}): a refusal under /api/ must be JSON with an error")
     assert not wrong, f"as {role}:\n  " + "\n  ".join(wrong)
 
@@ -156,7 +157,8 @@ def test_someone_elses_certificate_is_forbidden(client, world, make_user, auth):
 
 def test_a_coordinator_of_another_community_cannot_manage(client, world, make_user, make_community, auth):
     elsewhere = make_community("elsewhere")
-    auth.login(make_user("coordinator", sector=None, subrole=None, community=elsewhere, coordinates=[elsewhere]))
+    auth.login(make_user("coordinator", sector=None, subrole=None, community=elsewhere,
+                         coordinates=[elsewhere]))
     session_id, code = world.args["session_id"], world.args["code"]
     assert client.get(f"/sessions/{session_id}").status_code == 403
     assert client.post(f"/sessions/{session_id}/close").status_code == 403

@@ -1,4 +1,4 @@
-"""`academy backup` / `academy restore`: an SQLite round trip that compares every table, and PostgreSQL's hint."""
+"""`academy backup` / `restore`: an SQLite round trip that compares every table, and PostgreSQL's hint."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ def sqlite_app(tmp_path):
 
         def make_user(role, *, community=None, coordinates=(), sector="law-enforcement", subrole="police"):
             user = service.create_user(email=f"{role}@example.org", name=f"{role.title()} Person",
-                                       password="correct horse battery", role=role, sector=sector, subrole=subrole,
-                                       community_id=community.id if community else None)
+                                       password="correct horse battery", role=role, sector=sector,
+                                       subrole=subrole, community_id=community.id if community else None)
             user.coordinated_communities.extend(coordinates)
             db.session.commit()
             return user
@@ -51,7 +51,8 @@ def _more_rows(world) -> None:
     from academy.coverage.models import Target
 
     trainee, basics = world.users["trainee"], get_course("basics")
-    db.session.add(CourseVersion(slug="basics", version=basics.version, title=basics.title, sector=basics.sector))
+    db.session.add(CourseVersion(slug="basics", version=basics.version, title=basics.title,
+                                 sector=basics.sector))
     courses.mark_lesson_complete(trainee, basics, basics.lessons[0])
     db.session.add(CourseCompletion(user_id=trainee.id, course_slug="basics", version=basics.version))
     db.session.add(Target(community_id=world.ids["community"], sector="law-enforcement", subrole="police",
@@ -117,7 +118,8 @@ def test_restore_asks_first(sqlite_app, tmp_path):
     assert result.exit_code == 1 and "Replace everything" in result.output
 
 
-@pytest.mark.parametrize(("command", "tool"), [("backup", "pg_dump --format=custom"), ("restore", "pg_restore")])
+@pytest.mark.parametrize(("command", "tool"), [("backup", "pg_dump --format=custom"),
+                                               ("restore", "pg_restore")])
 def test_postgresql_gets_the_documented_command_and_exit_2(tmp_path, command, tool):
     app = make_app("postgresql+psycopg://academy:s3cret@db.internal:5432/academy", tmp_path)
     target = tmp_path / "academy.dump"

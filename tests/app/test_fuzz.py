@@ -1,6 +1,6 @@
-"""Bad input, proven by fuzzing: quiz answers, certificate codes and check-in tokens of any shape never cause a 500.
+"""Bad input, proven by fuzzing: quiz answers, certificate codes, check-in tokens of any shape never 500.
 
-With TESTING on, an unexpected exception propagates out of the test client, so a crash fails these tests loudly.
+With TESTING on, an unexpected exception propagates out of the test client: a crash fails these tests loudly.
 (The curriculum loader is fuzzed in tests/unit/test_curriculum_fuzz.py.)
 """
 
@@ -15,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 from academy.extensions import db
 from academy.quizzes.models import QuizAttempt
 from tests.courses_fixtures import course, start_attempt
-from tests.hardening_fixtures import world  # noqa: F401  (fixture)
+from tests.hardening_fixtures import world_fixture  # noqa: F401  (fixture)
 
 FUZZ = settings(max_examples=60, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -90,10 +90,10 @@ def test_quiz_submissions_of_any_shape_are_refused_or_graded_cleanly(client, log
     check()
 
 
-# --- certificate codes ----------------------------------------------------------------------------------------
+# --- certificate codes --------------------------------------------------------------------------------------
 
 
-def test_certificate_codes_of_any_shape_never_crash_the_pages(client, world):  # noqa: F811
+def test_certificate_codes_of_any_shape_never_crash_the_pages(client, world):
     @FUZZ
     @given(code=codeish)
     def check(code):
@@ -111,11 +111,12 @@ def test_certificate_codes_of_any_shape_never_crash_the_pages(client, world):  #
 
 
 json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | junk,
-                           lambda inner: st.lists(inner, max_size=4) | st.dictionaries(junk, inner, max_size=4),
+                           lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(junk, inner, max_size=4),
                            max_leaves=12)
 
 
-def test_the_bulk_api_answers_any_body_with_json(client, world):  # noqa: F811
+def test_the_bulk_api_answers_any_body_with_json(client, world):
     @FUZZ
     @given(body=st.one_of(st.fixed_dictionaries({"codes": st.lists(codeish, max_size=20)}),
                           st.dictionaries(junk, json_values, max_size=3), json_values))
@@ -137,10 +138,10 @@ def test_the_bulk_api_answers_raw_bytes_with_json(client, raw):
     assert response.is_json and response.status_code in (200, 400, 413)
 
 
-# --- check-in codes, tokens and tickets -----------------------------------------------------------------------
+# --- check-in codes, tokens and tickets ---------------------------------------------------------------------
 
 
-def test_check_in_tokens_and_tickets_of_any_shape_never_crash(client, world):  # noqa: F811
+def test_check_in_tokens_and_tickets_of_any_shape_never_crash(client, world):
     real_session = world.args["session_id"]
 
     @FUZZ
@@ -159,13 +160,13 @@ def test_check_in_tokens_and_tickets_of_any_shape_never_crash(client, world):  #
     check()
 
 
-# --- numbers typed into query strings and forms ---------------------------------------------------------------
+# --- numbers typed into query strings and forms -------------------------------------------------------------
 
 numbers = st.one_of(junk, st.integers(min_value=-(2**70), max_value=2**70).map(str),
                     st.sampled_from(["²", "٣", "0" * 40, str(2**31), str(2**63), "-1", " 1", "1e3"]))
 
 
-def test_number_arguments_of_any_shape_never_crash(client, world):  # noqa: F811
+def test_number_arguments_of_any_shape_never_crash(client, world):
     """Filters, pages and picked people arrive as text: digits of other scripts and huge numbers included."""
     from tests.hardening_fixtures import sign_in_as
 

@@ -29,7 +29,8 @@ def person(client, make_user, make_community, auth):
     assert auth.login(user).status_code == 302
     complete_course(client, "basics")
     session = TrainingSession(course_slug="basics", title="Basics in the hall", starts_at=utcnow(),
-                              ends_at=utcnow() + timedelta(hours=2), place="Town hall", community_id=community.id)
+                              ends_at=utcnow() + timedelta(hours=2), place="Town hall",
+                              community_id=community.id)
     db.session.add(session)
     db.session.flush()
     db.session.add(Attendance(session_id=session.id, user_id=user.id, method="manual"))
@@ -90,7 +91,8 @@ def test_deletion_blanks_the_person_and_signs_them_out(client, person):
     assert response.status_code == 302
     user = db.session.get(User, person.id)
     db.session.refresh(user)
-    assert (user.name, user.email, user.password_hash, user.organisation) == ("Deleted account", None, None, None)
+    blanked = (user.name, user.email, user.password_hash, user.organisation)
+    assert blanked == ("Deleted account", None, None, None)
     assert user.deleted_at is not None
     assert client.get("/account").status_code == 302  # signed out
     login = client.post("/login", data={"email": EMAIL, "password": PASSWORD})
@@ -143,8 +145,8 @@ def test_name_and_email_are_gone_from_every_table(client, person):
 
 def test_the_email_can_register_again_after_deletion(client, person):
     _delete(client)
-    response = client.post("/register", data={"email": EMAIL, "name": "New Person", "password": "another long pw",
-                                              "confirm": "another long pw", "sector": "consumers/"})
+    response = client.post("/register", data={"email": EMAIL, "name": "New Person", "sector": "consumers/",
+                                              "password": "another long pw", "confirm": "another long pw"})
     assert db.session.scalar(select(User).where(User.email == EMAIL)) is not None, response.data[:300]
 
 

@@ -79,7 +79,7 @@ def test_limits_are_per_address(client):
     assert other.status_code == 200
 
 
-# --- shared counts: two app instances (here: two processes) behind one Redis ---------------------------------
+# --- shared counts: two app instances (here: two processes) behind one Redis --------------------------------
 
 
 def _redis_up() -> bool:
@@ -95,9 +95,11 @@ import sys
 from pathlib import Path
 from tests.conftest import make_app
 url, tmp, storage, prefix = sys.argv[1:5]
-app = make_app(url, Path(tmp), RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage, RATELIMIT_KEY_PREFIX=prefix)
+app = make_app(url, Path(tmp), RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=storage,
+               RATELIMIT_KEY_PREFIX=prefix)
 with app.app_context():
-    response = app.test_client().post("/login", data={"email": "nobody@example.org", "password": "wrong password"})
+    form = {"email": "nobody@example.org", "password": "wrong password"}
+    response = app.test_client().post("/login", data=form)
     print(response.status_code)
 """
 
@@ -105,8 +107,9 @@ with app.app_context():
 def _second_instance(app, tmp_path: Path, storage: str, prefix: str) -> int:
     """Create another app in a new process, send one sign-in there, and return its status."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-c", SECOND_INSTANCE, app.config["SQLALCHEMY_DATABASE_URI"],
-                           str(tmp_path / "second"), storage, prefix], cwd=ROOT, env=env, capture_output=True,
+    command = [sys.executable, "-c", SECOND_INSTANCE, app.config["SQLALCHEMY_DATABASE_URI"],
+               str(tmp_path / "second"), storage, prefix]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True,  # noqa: S603  (our own script)
                           text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr[-2000:]
     return int(done.stdout.strip().splitlines()[-1])
@@ -134,7 +137,7 @@ def test_two_instances_share_counts_through_redis(app, client, tmp_path, redis_p
     from academy.extensions import limiter
 
     monkeypatch.setattr(limiter, "_key_prefix", redis_prefix)
-    statuses = _exhaust(client, "POST", "/login", 9, data={"email": "nobody@example.org", "password": "wrong"})
+    statuses = _exhaust(client, "POST", "/login", 9, data={"email": "nobody@example.org", "password": "x"})
     assert 429 not in statuses  # ten sign-ins here: the limit is reached, not passed
     assert _second_instance(app, tmp_path, REDIS_URI, redis_prefix) == 429
     # the same second instance with its own memory counts lets the sign-in through: the 429 came from Redis

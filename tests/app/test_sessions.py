@@ -110,13 +110,18 @@ def test_authorization_table(client, auth, login, make_user, make_community, mak
 
 
 def test_list_shows_only_the_trainers_own_sessions(client, login, make_session):
+    from academy.sessions import service
+
     trainer = login("trainer")
-    make_session(trainers=[trainer], title="Mine running")
+    running = make_session(trainers=[trainer], title="Mine running", capacity=30)
+    service.add_walk_in(running, "Wanda Walker", trainer)
+    db.session.commit()
     make_session(trainers=[trainer], title="Mine last year", starts_in=timedelta(days=-365))
     make_session(title="Someone else's")
     page = text(client.get("/sessions"))
     assert "Mine running" in page and "Mine last year" in page and "Someone else&#39;s" not in page
     assert page.index("Mine running") < page.index("Past") < page.index("Mine last year")
+    assert re.search(r'<td class="num">1 / 30</td>', page)
 
 
 def test_coordinator_sees_the_sessions_of_their_communities(client, login, make_session, make_community):

@@ -154,3 +154,12 @@ def test_closing_does_not_reissue_to_someone_already_certified(client, trainer, 
     page = text(close(client, second))
     assert "1 attendee(s) completed the course" in page
     assert len(certificates(user)) == 1
+
+
+def test_a_session_cannot_be_closed_before_it_starts(client, trainer, make_session):
+    session = make_session(trainers=[trainer], starts_in=timedelta(days=2))
+    assert "has not started yet" in text(client.get(f"/sessions/{session.id}/close"))
+    response = close(client, session)
+    assert "This session has not started yet" in text(response)
+    db.session.expire_all()
+    assert session.status == "scheduled"

@@ -1,4 +1,4 @@
-"""Request plumbing under attack: secure cookies and HSTS over HTTPS, the proxy's headers, oversized uploads."""
+"""Request plumbing under attack: secure cookies and HSTS over HTTPS, proxy headers, oversized uploads."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from academy.accounts.models import User
 from academy.extensions import db
-from tests.hardening_fixtures import sign_in_as, world  # noqa: F401  (fixture)
+from tests.hardening_fixtures import sign_in_as, world_fixture  # noqa: F401  (fixture)
 
 BIG = 3 * 1024 * 1024  # over MAX_CONTENT_LENGTH (2 MB)
 
@@ -22,7 +22,7 @@ def test_cookies_are_secure_httponly_and_samesite_over_https(client, make_user):
     response = client.post("/login", data={"email": user.email, "password": "correct horse battery",
                                             "remember": "y"})
     cookies = response.headers.getlist("Set-Cookie")
-    assert cookies and all("Secure" in c and "HttpOnly" in c and "SameSite=Lax" in c for c in cookies), cookies
+    assert cookies and all("Secure" in c and "HttpOnly" in c and "SameSite=Lax" in c for c in cookies)
     assert any(c.startswith("remember_token=") for c in cookies)
     assert client.get("/").headers["Strict-Transport-Security"].startswith("max-age=")
 
