@@ -15,7 +15,7 @@ ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "ACADEMY_PUBLIC_URL", "ACADEMY_CURRICU
 class Defaults:
     SECRET_KEY = DEFAULT_SECRET
     # hide_parameters: a database error in the log never carries the values (emails, names) it was sent
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
     ACADEMY_PUBLIC_URL = "http://127.0.0.1:5000"
     ACADEMY_NAME = "The Academy"
     ACADEMY_CURRICULA = str(Path(__file__).resolve().parent.parent / "curricula")
@@ -56,6 +56,9 @@ def load(app, overrides: dict | None = None) -> None:
         app.config.update(overrides)
     url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL")
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_db_url(url or sqlite_url(app.instance_path))
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A server database can drop idle connections; SQLite cannot, so it skips the extra round trip.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     app.config["ACADEMY_PUBLIC_URL"] = app.config["ACADEMY_PUBLIC_URL"].rstrip("/")
 
 

@@ -25,6 +25,7 @@ def _error(description: str) -> dict:
 
 
 TOO_MANY = {"429": _error("Too many requests from this address: wait a minute (see Retry-After).")}
+NUL = {"400": _error("Text with NUL characters, which cannot be stored or looked up")}
 
 SCHEMAS: dict = {
     "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "string"}}},
@@ -67,14 +68,14 @@ LIST_ID = {"name": "list_id", "in": "path", "required": True, "schema": {"type":
 def _status_list(deprecated: bool) -> dict:
     return {"get": {"summary": "The signed revocation status list", "operationId": "statusList" + (
         "Short" if deprecated else ""), "deprecated": deprecated, "parameters": [LIST_ID], "responses": {
-        "200": _json(_ref("StatusList"), "The list"), "404": _error("No such list"), **TOO_MANY}}}
+        "200": _json(_ref("StatusList"), "The list"), "404": _error("No such list"), **NUL, **TOO_MANY}}}
 
 
 PATHS: dict = {
     "/api/v1/certificates/{code}": {"get": {
         "summary": "Look up one certificate", "operationId": "getCertificate", "parameters": [CODE],
         "responses": {"200": _json(_ref("Certificate"), "The certificate's public facts"),
-                      "404": _error("No certificate has this code")}}},
+                      "404": _error("No certificate has this code"), **NUL}}},
     "/api/v1/certificates/verify": {"post": {
         "summary": "Verify up to 1,000 codes at once", "operationId": "verifyCertificates",
         "requestBody": {"required": True, "content": {"application/json": {"schema": _ref("BulkRequest")}}},
@@ -86,7 +87,7 @@ PATHS: dict = {
         "parameters": [CODE],
         "responses": {"200": _json(_ref("Credential"), "The signed credential", "application/json",
                                    "application/vc+ld+json"),
-                      "404": _error("No certificate has this code"),
+                      "404": _error("No certificate has this code"), **NUL,
                       "410": _error("The holder deleted their account: no credential can name them"),
                       **TOO_MANY}}},
     "/api/v1/status-lists/{list_id}": _status_list(False),

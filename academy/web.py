@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
@@ -32,7 +32,10 @@ def parse_id(text: str | None) -> int | None:
 
 
 def init_app(app: Flask) -> None:
+    from academy import logs
+
     _harden(app)
+    logs.install(app.logger)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = lazy_gettext("Please sign in to continue.")
     login_manager.login_message_category = "info"
@@ -42,6 +45,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(TooManyRequests, _too_many)
     app.register_error_handler(RequestEntityTooLarge, _too_large)
     app.register_error_handler(Exception, _unexpected_error)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.context_processor(_template_globals)
     _register_catalog_error(app)
@@ -55,6 +59,28 @@ def _harden(app: Flask) -> None:
     hops = int(app.config.get("ACADEMY_PROXY_FIX") or 0)
     if hops > 0:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+
+
+def _has_nul(value) -> bool:
+    """Tell whether text, or any text inside JSON-like data, holds a NUL character."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _refuse_nul_characters() -> None:
+    """Refuse NUL characters in the path, query, form or JSON: PostgreSQL can neither store nor find them."""
+    found = "\x00" in request.path or any(_has_nul(k) or _has_nul(v)
+                                          for k, v in request.args.items(multi=True))
+    if not found and request.method == "POST":
+        found = any(_has_nul(k) or _has_nul(v) for k, v in request.form.items(multi=True))
+        found = found or (request.is_json and _has_nul(request.get_json(silent=True)))
+    if found:
+        abort(400, _("Text with NUL characters cannot be accepted."))
 
 
 def _load_user(user_id: str):

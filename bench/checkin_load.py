@@ -146,6 +146,21 @@ class Server:
         self.stop()
         raise RuntimeError(f"gunicorn did not start; see {instance / 'gunicorn.log'}")
 
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the master and its workers (Linux /proc): comparable under any load."""
+        pids = [self.proc.pid]
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        if children.exists():
+            pids += [int(p) for p in children.read_text().split()]
+        total = 0
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGTERM)
         try:
@@ -239,13 +254,12 @@ def tap(port: int, session_id: int, ticket: Ticket, double_tap: bool, out: Outco
 
 
 def at(moment: float, fn, *args):
-    """Call fn at a moment of time.perf_counter(), catching network errors as a failed outcome."""
+    """Call fn at a moment of time.perf_counter(), counting a network error as a failed outcome."""
     time.sleep(max(0.0, moment - time.perf_counter()))
-    began = time.perf_counter()
     try:
-        return fn(*args), began
+        return fn(*args)
     except OSError as exc:
-        return Outcome(error=f"{type(exc).__name__}: {exc}"), began
+        return Outcome(error=f"{type(exc).__name__}: {exc}")
 
 
 def _parallel(calls) -> list[Reply]:
@@ -281,17 +295,18 @@ def spread(pool, n: int, seconds: float, fn) -> tuple[list, float]:
     return results, time.perf_counter() - t0
 
 
-def run_taps(pool, port: int, info: dict, args, doubles: set[int]) -> dict:
+def run_taps(pool, server: Server, info: dict, args, doubles: set[int]) -> dict:
     """Everyone has scanned and opened the confirm page; then all of them tap within the seconds."""
-    session = info["sessions"]["taps"]
+    session, port = info["sessions"]["taps"], server.port
     began = time.perf_counter()
     tickets = list(pool.map(lambda i: scan_and_open(port, session, info["cookies"][i]),
                             range(args.attendees)))
     prepared = time.perf_counter() - began
+    cpu = server.cpu_seconds()
     results, wall = spread(pool, args.attendees, args.seconds, lambda i: (
         tap(port, session[0], tickets[i], i in doubles, Outcome()) if not tickets[i].error
         else Outcome(error=tickets[i].error)))
-    return {"outcomes": [r for r, _ in results], "wall": wall, "prepared": prepared}
+    return {"outcomes": results, "wall": wall, "prepared": prepared, "cpu": server.cpu_seconds() - cpu}
 
 
 def run_flows(pool, port: int, info: dict, args, doubles: set[int]) -> dict:
@@ -308,14 +323,14 @@ def run_flows(pool, port: int, info: dict, args, doubles: set[int]) -> dict:
         return out
 
     results, wall = spread(pool, args.attendees, args.seconds, flow)
-    return {"outcomes": [r for r, _ in results], "wall": wall}
+    return {"outcomes": results, "wall": wall}
 
 
 def baseline(pool, port: int, args) -> list[float]:
     """GET /healthz at the same arrival rate: what the server and this client cost for no work."""
     results, _ = spread(pool, args.attendees, args.seconds,
                         lambda i: request(port, "GET", "/healthz").seconds)
-    return [r for r, _ in results]
+    return [r for r in results if isinstance(r, float)]
 
 
 def run_database(name: str, url: str, args) -> dict:
@@ -326,14 +341,18 @@ def run_database(name: str, url: str, args) -> dict:
         doubles = {i for i in range(args.attendees) if (i * 7919) % 100 < args.double_tap * 100}
         try:
             with ThreadPoolExecutor(args.threads) as pool:
+                cpu = server.cpu_seconds()
                 base = baseline(pool, server.port, args)
-                runs = {"taps": run_taps(pool, server.port, info, args, doubles),
-                        "flows": run_flows(pool, server.port, info, args, doubles)}
+                base_cpu = server.cpu_seconds() - cpu
+                runs = {"taps": run_taps(pool, server, info, args, doubles)}
+                cpu = server.cpu_seconds()
+                runs["flows"] = run_flows(pool, server.port, info, args, doubles)
+                runs["flows"]["cpu"] = server.cpu_seconds() - cpu
         finally:
             server.stop()
         for run, result in runs.items():
             result["rows"] = count_rows(url, instance, info["sessions"][run][0])
-    return {"name": name, "base": base, "runs": runs, "expected": set(info["user_ids"]),
+    return {"name": name, "base": base, "base_cpu": base_cpu, "runs": runs, "expected": set(info["user_ids"]),
             "doubles": len(doubles), "capacity": args.attendees - 50}
 
 
@@ -341,7 +360,7 @@ def report(result: dict) -> bool:
     """Print one database's figures; return True if a target was missed."""
     base_p50, base_p99 = pct(result["base"], 50), pct(result["base"], 99)
     print(f"\n== {result['name']}  (baseline GET /healthz at the same rate: p50 {base_p50:.1f} ms, "
-          f"p99 {base_p99:.1f} ms)")
+          f"p99 {base_p99:.1f} ms, server CPU {result['base_cpu'] * 1000 / len(result['base']):.1f} ms each)")
     missed = False
     for run, data in result["runs"].items():
         outcomes, rows = data["outcomes"], data["rows"]
@@ -353,7 +372,11 @@ def report(result: dict) -> bool:
                  else "scan + confirm page + tap, every flow starting within the window")
         print(f"  -- {run}: {title}")
         if "prepared" in data:
-            print(f"     scans + confirm pages beforehand: {len(outcomes)} in {data['prepared']:.1f} s")
+            print(f"     scans + confirm pages beforehand (not counted below): {len(outcomes)} in "
+                  f"{data['prepared']:.1f} s")
+        per_person = data["cpu"] * 1000 / len(outcomes)
+        print(f"     server CPU {data['cpu']:.1f} s = {per_person:.1f} ms per attendee "
+              f"({per_person / (result['base_cpu'] * 1000 / len(result['base'])):.1f}x a /healthz)")
         print(f"     {len(outcomes)} attendees ({result['doubles']} double-tapping), last answer after "
               f"{data['wall']:.2f} s")
         print(f"     lost {lost}, duplicated {duplicated} (targets 0 and 0); failed flows {len(failed)} "

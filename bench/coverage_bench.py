@@ -57,8 +57,7 @@ class QueryCounter:
 
 def communities_by_size() -> list[int]:
     """Community ids, most certificates first."""
-    query = (select(Certificate.community_id).group_by(Certificate.community_id)
-             .order_by(func.count().desc()))
+    query = select(Certificate.community_id).group_by(Certificate.community_id).order_by(func.count().desc())
     return list(db.session.scalars(query))
 
 
@@ -67,26 +66,40 @@ def measure(url: str, runs: int) -> dict:
     from academy.courses.catalog import curriculum
     from academy.coverage import periods, service
 
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "INSTANCE_PATH": "/tmp/academy-coverage-bench-instance",
-                      "ACADEMY_CURRICULA": str(ROOT / "curricula")})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "INSTANCE_PATH": "/tmp/academy-coverage-bench-instance",  # noqa: S108 (a throwaway benchmark)
+            "ACADEMY_CURRICULA": str(ROOT / "curricula"),
+        }
+    )
     with app.app_context():
         sectors = list(curriculum().sectors.values())
         courses = {slug: c.sector for slug, c in curriculum().courses.items()}
         period = periods.parse(PERIOD)
         ranked = communities_by_size()
         largest, middle = ranked[0], ranked[len(ranked) // 2]
-        sizes = {cid: db.session.scalar(select(func.count()).where(Certificate.community_id == cid))
-                 for cid in (largest, middle)}
+        sizes = {
+            cid: db.session.scalar(select(func.count()).where(Certificate.community_id == cid))
+            for cid in (largest, middle)
+        }
         counter = QueryCounter(db.engine)
         before = counter.count
         service.dashboard(largest, period, sectors, courses)
         queries = counter.count - before
         result = {
             "certificates": db.session.scalar(select(func.count(Certificate.id))),
-            "largest": sizes[largest], "middle": sizes[middle], "queries": queries,
-            "baseline": timed(lambda: db.session.execute(
-                text("SELECT COUNT(*) FROM certificate WHERE community_id = :c"), {"c": largest}).scalar(), runs),
+            "largest": sizes[largest],
+            "middle": sizes[middle],
+            "queries": queries,
+            "baseline": timed(
+                lambda: db.session.execute(
+                    text("SELECT COUNT(*) FROM certificate WHERE community_id = :c"), {"c": largest}
+                ).scalar(),
+                runs,
+            ),
             "dash_largest": timed(lambda: service.dashboard(largest, period, sectors, courses), runs),
             "dash_middle": timed(lambda: service.dashboard(middle, period, sectors, courses), runs),
             "compare": timed(lambda: service.comparison(period, sectors), max(3, runs // 5)),
@@ -110,17 +123,23 @@ def ensure_postgres_database(url: str) -> None:
 def row(backend: str, people: int, loaded: float, r: dict, first: dict | None) -> str:
     growth = r["dash_largest"][0] / first["dash_largest"][0] if first else 1.0
     ratio = r["dash_largest"][0] / max(r["baseline"][0], 0.001)
-    return (f"{backend:<10} {people:>8,} {r['certificates']:>10,} {r['largest']:>9,} {r['queries']:>3} "
-            f"{r['baseline'][0]:>8.1f} {r['dash_largest'][0]:>8.1f} {r['dash_largest'][1]:>8.1f} "
-            f"{r['dash_middle'][0]:>8.1f} {r['compare'][0]:>9.1f} {growth:>7.1f}x {ratio:>7.1f}x {loaded:>7.0f}s")
+    return (
+        f"{backend:<10} {people:>8,} {r['certificates']:>10,} {r['largest']:>9,} {r['queries']:>3} "
+        f"{r['baseline'][0]:>8.1f} {r['dash_largest'][0]:>8.1f} {r['dash_largest'][1]:>8.1f} "
+        f"{r['dash_middle'][0]:>8.1f} {r['compare'][0]:>9.1f} {growth:>7.1f}x {ratio:>7.1f}x {loaded:>7.0f}s"
+    )
 
 
-HEADER = (f"{'backend':<10} {'people':>8} {'certs':>10} {'in comm.':>9} {'q':>3} {'base ms':>8} {'dash ms':>8} "
-          f"{'worst':>8} {'mid ms':>8} {'compare':>9} {'growth':>8} {'/base':>8} {'load':>8}")
+HEADER = (
+    f"{'backend':<10} {'people':>8} {'certs':>10} {'in comm.':>9} {'q':>3} {'base ms':>8} {'dash ms':>8} "
+    f"{'worst':>8} {'mid ms':>8} {'compare':>9} {'growth':>8} {'/base':>8} {'load':>8}"
+)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--people", default=",".join(str(n) for n in SIZES), help="comma-separated sizes")
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--runs", type=int, default=15)
@@ -128,8 +147,10 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(n) for n in args.people.split(",")]
     print(f"coverage dashboard for one community, period {PERIOD}; ms = median of {args.runs} runs")
-    print("(dash = largest community, mid = a middle-sized one, compare = all 50 communities, base = "
-          "COUNT(*) of one community's certificates, growth = dash / dash at the first size)")
+    print(
+        "(dash = largest community, mid = a middle-sized one, compare = all 50 communities, base = "
+        "COUNT(*) of one community's certificates, growth = dash / dash at the first size)"
+    )
     if args.extra_index:
         print(f"extra index: {args.extra_index}")
     print(HEADER)

@@ -1,8 +1,9 @@
 """Generate coverage data fast: N people, about 3N certificates, 50 communities, sessions and targets.
 
-Certificates span three years (2024 to 2026) across 8 sectors and their sub-roles, plus the foundation; some are
-expired, revoked, superseded by a renewal, or held by a deleted account (user_id NULL). Rows are written with
-executemany on SQLite and COPY on PostgreSQL, into a schema made from the app's models (so their indexes are in).
+Certificates span three years (2024 to 2026) across 8 sectors and their sub-roles, plus the foundation; some
+are expired, revoked, superseded by a renewal, or held by a deleted account (user_id NULL). Rows are written
+with executemany on SQLite and COPY on PostgreSQL, into a schema made from the app's models (with their
+indexes).
 
     python bench/coverage_data.py sqlite:////tmp/coverage.sqlite3 100000
     python bench/coverage_data.py postgresql+psycopg://postgres@127.0.0.1:5432/bench_coverage 100000
@@ -36,12 +37,51 @@ SECTORS = {  # sector: (sub-roles, months of validity, weight)
     "consumers": ((), 36, 6),
     "legislators": (("elected-official", "policy-staff"), 36, 2),
 }
-USER_COLUMNS = ("id", "email", "name", "role", "sector", "subrole", "community_id", "credential_salt", "created_at")
-CERT_COLUMNS = ("id", "code", "user_id", "holder_name", "include_name", "course_slug", "course_title", "sector",
-                "subrole", "community_id", "version", "hours", "earned_via", "session_id", "issued_at", "expires_at",
-                "revoked_at", "superseded_by_id", "status_index")
-SESSION_COLUMNS = ("id", "course_slug", "title", "starts_at", "ends_at", "place", "community_id", "require_quiz",
-                   "secret", "status", "created_at")
+USER_COLUMNS = (
+    "id",
+    "email",
+    "name",
+    "role",
+    "sector",
+    "subrole",
+    "community_id",
+    "credential_salt",
+    "created_at",
+)
+CERT_COLUMNS = (
+    "id",
+    "code",
+    "user_id",
+    "holder_name",
+    "include_name",
+    "course_slug",
+    "course_title",
+    "sector",
+    "subrole",
+    "community_id",
+    "version",
+    "hours",
+    "earned_via",
+    "session_id",
+    "issued_at",
+    "expires_at",
+    "revoked_at",
+    "superseded_by_id",
+    "status_index",
+)
+SESSION_COLUMNS = (
+    "id",
+    "course_slug",
+    "title",
+    "starts_at",
+    "ends_at",
+    "place",
+    "community_id",
+    "require_quiz",
+    "secret",
+    "status",
+    "created_at",
+)
 
 
 def add_months(moment: datetime, months: int) -> datetime:
@@ -60,7 +100,7 @@ class Generator:
         self.sectors = names
         self.weights = [SECTORS[s][2] for s in names]
         # Communities differ in size: the largest has about seven times the people of the smallest.
-        self.community_weights = [1 / (rank ** 0.5) for rank in range(1, COMMUNITIES + 1)]
+        self.community_weights = [1 / (rank**0.5) for rank in range(1, COMMUNITIES + 1)]
 
     def _moment(self) -> datetime:
         return START + timedelta(seconds=self.rng.random() * SPAN)
@@ -70,22 +110,56 @@ class Generator:
         for uid in range(1, self.people + 1):
             sector = rng.choices(self.sectors, self.weights)[0]
             subroles = SECTORS[sector][0]
-            yield (uid, f"p{uid}@bench.test", f"Person {uid}", "trainee", sector,
-                   rng.choice(subroles) if subroles else None,
-                   rng.choices(range(1, COMMUNITIES + 1), self.community_weights)[0],
-                   f"{uid:032x}", START)
+            yield (
+                uid,
+                f"p{uid}@bench.test",
+                f"Person {uid}",
+                "trainee",
+                sector,
+                rng.choice(subroles) if subroles else None,
+                rng.choices(range(1, COMMUNITIES + 1), self.community_weights)[0],
+                f"{uid:032x}",
+                START,
+            )
 
-    def _cert(self, user: tuple, sector: str, subrole, issued: datetime, months: int, via: str,
-              superseded_by=None, revoked=False) -> tuple:
+    def _cert(
+        self,
+        user: tuple,
+        sector: str,
+        subrole,
+        issued: datetime,
+        months: int,
+        via: str,
+        superseded_by=None,
+        revoked=False,
+    ) -> tuple:
         self.cert_id += 1
         cid = self.cert_id
         deleted = user[0] % 10 == 0  # one account in ten deleted: its certificates keep no user
-        return (cid, f"B{cid:016d}", None if deleted else user[0], "" if deleted else user[2], False, sector,
-                "A course", sector, subrole, user[6], "v1", 2.0, via, None, issued, add_months(issued, months),
-                issued + timedelta(days=30) if revoked else None, superseded_by, cid)
+        return (
+            cid,
+            f"B{cid:016d}",
+            None if deleted else user[0],
+            "" if deleted else user[2],
+            False,
+            sector,
+            "A course",
+            sector,
+            subrole,
+            user[6],
+            "v1",
+            2.0,
+            via,
+            None,
+            issued,
+            add_months(issued, months),
+            issued + timedelta(days=30) if revoked else None,
+            superseded_by,
+            cid,
+        )
 
     def certificates(self, users: list[tuple]) -> Iterator[tuple]:
-        """About three per person: the foundation, their sector's course, then a renewal or a second sector."""
+        """About three per person: the foundation, their sector's course, a renewal or a second sector."""
         rng = self.rng
         for user in users:
             sector, subrole = user[4], user[5]
@@ -109,8 +183,19 @@ class Generator:
     def sessions(self) -> Iterator[tuple]:
         for sid in range(1, COMMUNITIES * 30 + 1):
             starts = self._moment()
-            yield (sid, self.rng.choice(self.sectors), "Session", starts, starts + timedelta(hours=3), "Hall",
-                   1 + sid % COMMUNITIES, False, f"{sid:064x}", "closed", starts)
+            yield (
+                sid,
+                self.rng.choice(self.sectors),
+                "Session",
+                starts,
+                starts + timedelta(hours=3),
+                "Hall",
+                1 + sid % COMMUNITIES,
+                False,
+                f"{sid:064x}",
+                "closed",
+                starts,
+            )
 
     def attendance(self) -> Iterator[tuple]:
         aid = 0
@@ -137,13 +222,18 @@ def _sqlite_value(value):
 def _batches(gen: Generator):
     users = list(gen.users())
     communities = [(i, f"c{i}", f"Community {i}", "us", START) for i in range(1, COMMUNITIES + 1)]
-    targets = [(c, s, "", p, 100) for c in range(1, COMMUNITIES + 1) for s in SECTORS for p in ("2026H1", "2026H2")]
+    targets = [
+        (c, s, "", p, 100) for c in range(1, COMMUNITIES + 1) for s in SECTORS for p in ("2026H1", "2026H2")
+    ]
     return [
         ("community", ("id", "slug", "name", "jurisdiction", "created_at"), communities),
         ("user", USER_COLUMNS, users),
         ("training_session", SESSION_COLUMNS, list(gen.sessions())),
-        ("attendance", ("id", "session_id", "user_id", "method", "checked_in_at", "over_capacity"),
-         list(gen.attendance())),
+        (
+            "attendance",
+            ("id", "session_id", "user_id", "method", "checked_in_at", "over_capacity"),
+            list(gen.attendance()),
+        ),
         ("certificate", CERT_COLUMNS, list(gen.certificates(users))),
         ("target", ("community_id", "sector", "subrole", "period", "headcount"), targets),
     ]
@@ -158,8 +248,10 @@ def load_sqlite(path: str, gen: Generator) -> int:
     for table, columns, rows in _batches(gen):
         marks = ", ".join("?" * len(columns))
         names = ", ".join(f'"{c}"' for c in columns)
-        conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})',  # noqa: S608 (fixed names)
-                         ([_sqlite_value(v) for v in row] for row in rows))
+        conn.executemany(
+            f'INSERT INTO "{table}" ({names}) VALUES ({marks})',  # noqa: S608 (fixed names)
+            ([_sqlite_value(v) for v in row] for row in rows),
+        )
         count += len(rows) if table == "certificate" else 0
     conn.commit()
     conn.execute("ANALYZE")
@@ -190,8 +282,10 @@ def load_postgres(url: str, gen: Generator) -> int:
 
 
 def text_setval(table: str) -> str:
-    return (f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "  # noqa: S608 (fixed names)
-            f"(SELECT COALESCE(MAX(id), 1) FROM \"{table}\"))")
+    return (
+        f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "  # noqa: S608 (fixed names)
+        f'(SELECT COALESCE(MAX(id), 1) FROM "{table}"))'
+    )
 
 
 def generate(url: str, people: int, seed: int = 7) -> int:

@@ -241,9 +241,7 @@ def run(args, tmp: Path, keys: list[str], app_port: int, base_port: int) -> None
         )
     ratio = paired_ratio(figures, "verify API", "one indexed SELECT")
     verdict = "met" if ratio >= TARGET else "MISSED"
-    print(
-        f"verify API / one SELECT = {ratio:.2f}x  (target >= {TARGET}x: {verdict}; median of round ratios)"
-    )
+    print(f"verify API / one SELECT = {ratio:.2f}x  (target >= {TARGET}x: {verdict}; median of round ratios)")
     print(f"verify API / bare Flask = {paired_ratio(figures, 'verify API', 'bare Flask route'):.2f}x")
     print(f"verify API / academy /healthz = {paired_ratio(figures, 'verify API', 'academy /healthz'):.2f}x")
     print(

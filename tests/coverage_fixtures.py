@@ -15,23 +15,45 @@ def at(year: int, month: int, day: int, *rest: int) -> datetime:
     return datetime(year, month, day, *rest, tzinfo=UTC)
 
 
-@pytest.fixture
-def cert(app):
+@pytest.fixture(name="cert")
+def cert_fixture(app):
     """Return a function that inserts (and commits) one certificate row and returns it."""
     from academy.certificates.models import Certificate
 
     counter = itertools.count(1)
 
-    def _cert(user=None, *, issued: datetime, sector: str = "law-enforcement", subrole: str | None = "police",
-              community=None, expires: datetime | None = None, revoked: datetime | None = None,
-              via: str = "self-paced", superseded_by=None, course: str | None = None):
+    def _cert(
+        user=None,
+        *,
+        issued: datetime,
+        sector: str = "law-enforcement",
+        subrole: str | None = "police",
+        community=None,
+        expires: datetime | None = None,
+        revoked: datetime | None = None,
+        via: str = "self-paced",
+        superseded_by=None,
+        course: str | None = None,
+    ):
         n = next(counter)
         certificate = Certificate(
-            code=f"T{n:016d}", user_id=getattr(user, "id", None), holder_name=getattr(user, "name", ""),
-            course_slug=course or ("basics" if sector == "foundation" else "policing"), course_title="A course",
-            sector=sector, subrole=subrole, community_id=getattr(community, "id", None), version="v1", hours=1.5,
-            earned_via=via, issued_at=issued, expires_at=expires, revoked_at=revoked,
-            superseded_by_id=getattr(superseded_by, "id", None), status_index=n)
+            code=f"T{n:016d}",
+            user_id=getattr(user, "id", None),
+            holder_name=getattr(user, "name", ""),
+            course_slug=course or ("basics" if sector == "foundation" else "policing"),
+            course_title="A course",
+            sector=sector,
+            subrole=subrole,
+            community_id=getattr(community, "id", None),
+            version="v1",
+            hours=1.5,
+            earned_via=via,
+            issued_at=issued,
+            expires_at=expires,
+            revoked_at=revoked,
+            superseded_by_id=getattr(superseded_by, "id", None),
+            status_index=n,
+        )
         db.session.add(certificate)
         db.session.commit()
         return certificate
@@ -39,8 +61,8 @@ def cert(app):
     return _cert
 
 
-@pytest.fixture
-def person(app):
+@pytest.fixture(name="person")
+def person_fixture(app):
     """Return a function that inserts a trainee without a password (hashing one is slow), committed."""
     from academy.accounts.models import User
 
@@ -48,8 +70,14 @@ def person(app):
 
     def _person(community=None, sector: str = "law-enforcement", subrole: str | None = "police"):
         n = next(counter)
-        user = User(email=f"person{n}@example.org", name=f"Person {n}", role="trainee", sector=sector,
-                    subrole=subrole, community_id=getattr(community, "id", None))
+        user = User(
+            email=f"person{n}@example.org",
+            name=f"Person {n}",
+            role="trainee",
+            sector=sector,
+            subrole=subrole,
+            community_id=getattr(community, "id", None),
+        )
         db.session.add(user)
         db.session.commit()
         return user
@@ -57,14 +85,14 @@ def person(app):
     return _person
 
 
-@pytest.fixture
-def town(make_community):
+@pytest.fixture(name="town")
+def town_fixture(make_community):
     """Two communities: a (the one under test) and b (another coalition's)."""
     return {"a": make_community("town-a", "Town A"), "b": make_community("town-b", "Town B")}
 
 
-@pytest.fixture
-def figures(app):
+@pytest.fixture(name="figures")
+def figures_fixture(app):
     """Return a function computing the dashboard of a community for a period such as '2026H1'."""
     from academy.courses.catalog import curriculum
     from academy.coverage import periods, service

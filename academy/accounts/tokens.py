@@ -1,7 +1,7 @@
 """Personal API tokens: created (and shown once) on the profile page, stored as SHA-256 only, revocable.
 
-Scripts send them as `Authorization: Bearer <token>`; the request loader below reads them on /api/ routes only,
-so a token never signs anyone in to the web pages.
+Scripts send them as `Authorization: Bearer <token>`; the request loader below reads them on /api/ routes
+only, so a token never signs anyone in to the web pages.
 """
 
 from __future__ import annotations
@@ -45,7 +45,9 @@ def digest(token: str) -> str:
 def create_token(user: User, name: str, now: datetime | None = None) -> tuple[ApiToken, str]:
     """Create a token for a user; return the record and the token itself, which is never stored."""
     token = PREFIX + secrets.token_urlsafe(32)
-    record = ApiToken(user_id=user.id, name=name.strip()[:100], token_hash=digest(token), created_at=now or utcnow())
+    record = ApiToken(
+        user_id=user.id, name=name.strip()[:100], token_hash=digest(token), created_at=now or utcnow()
+    )
     db.session.add(record)
     db.session.flush()
     log.info("api token %s created by user %s", record.id, user.id)
@@ -55,8 +57,9 @@ def create_token(user: User, name: str, now: datetime | None = None) -> tuple[Ap
 def tokens_of(user: User) -> Sequence[ApiToken]:
     """Return a user's tokens, live ones first, newest first."""
     query = select(ApiToken).where(ApiToken.user_id == user.id)
-    return db.session.scalars(query.order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(),
-                                             ApiToken.id.desc())).all()
+    return db.session.scalars(
+        query.order_by(ApiToken.revoked_at.is_not(None), ApiToken.created_at.desc(), ApiToken.id.desc())
+    ).all()
 
 
 def revoke_token(record: ApiToken, now: datetime | None = None) -> None:
@@ -108,9 +111,11 @@ def _profile_helpers() -> dict:
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Token name", validators=[DataRequired(message="Name the token, e.g. the script using it."),
-                                                 Length(max=100)],
-                       description="What the token is for, e.g. 'Quarterly report script'.")
+    name = StringField(
+        "Token name",
+        validators=[DataRequired(message="Name the token, e.g. the script using it."), Length(max=100)],
+        description="What the token is for, e.g. 'Quarterly report script'.",
+    )
     submit = SubmitField("Create token")
 
 

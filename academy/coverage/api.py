@@ -1,4 +1,5 @@
-"""GET /api/v1/coverage: a community's figures for a half-year as JSON, for coordinators' and auditors' scripts.
+"""GET /api/v1/coverage: a community's figures for a half-year as JSON, for coordinators' and auditors'
+scripts.
 
 Signed in by a personal API token (`Authorization: Bearer <token>`, see academy/accounts/tokens.py) or by the
 browser session. Coordinators read their own communities only; auditors and admins read all.
@@ -24,8 +25,11 @@ def _private(response):
 
 def _unauthorized():
     has_token = request.headers.get("Authorization", "").lower().startswith("bearer ")
-    message = ("The API token is not valid, or has been revoked." if has_token
-               else "Sign in, or send a personal API token as 'Authorization: Bearer <token>'.")
+    message = (
+        "The API token is not valid, or has been revoked."
+        if has_token
+        else "Sign in, or send a personal API token as 'Authorization: Bearer <token>'."
+    )
     response = jsonify(error=message)
     response.status_code = 401
     response.headers["WWW-Authenticate"] = 'Bearer realm="academy"'

@@ -15,14 +15,14 @@ REACHED, ON_PACE, NOT_AT_THIS_PACE, NO_TARGET = "reached", "on-pace", "not-at-th
 
 
 def coverage_percent(trained: int, target: int | None) -> int | None:
-    """Return trained as a whole percentage of the target, rounded down (so 100 means reached); None without one."""
+    """Return trained as a percentage of the target, rounded down (100 means reached); None without one."""
     if not target or target <= 0:
         return None
     return (max(trained, 0) * 100) // target
 
 
 def pace(history: Sequence[int], periods: int = PACE_PERIODS) -> float | None:
-    """Return the average change per half-year over the last `periods` half-years of a history (oldest first)."""
+    """Return the average change per half-year over the last `periods` of a history (oldest first)."""
     if len(history) < periods + 1:
         return None
     return (history[-1] - history[-1 - periods]) / periods
@@ -48,7 +48,9 @@ class Projection:
         return "no target"
 
 
-def project(history: Sequence[int], target: int | None, current: Period, horizon: int = HORIZON) -> Projection:
+def project(
+    history: Sequence[int], target: int | None, current: Period, horizon: int = HORIZON
+) -> Projection:
     """Project when the trained headcount reaches the target, at the pace of the last two half-years.
 
     `history` holds the people trained at the end of consecutive half-years, oldest first, the last one being
@@ -73,5 +75,7 @@ def signed(number: float | int | None) -> str:
     """Return a change with its sign, '+6', '-2', '0' or '1.5'; an em dash when unknown."""
     if number is None:
         return "—"
-    text = f"{round(number, 1):g}" if isinstance(number, float) and not number.is_integer() else str(int(number))
+    text = (
+        f"{round(number, 1):g}" if isinstance(number, float) and not number.is_integer() else str(int(number))
+    )
     return f"+{text}" if number > 0 else text.replace("-", "−")

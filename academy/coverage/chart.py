@@ -9,7 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
-IN_PERSON, SELF_PACED, TRACK, TARGET, INK, MUTED = "#1d4e89", "#7fa7d9", "#e4e8ee", "#1c2430", "#1c2430", "#4f5b6b"
+IN_PERSON, SELF_PACED, TRACK, TARGET, INK, MUTED = (
+    "#1d4e89",
+    "#7fa7d9",
+    "#e4e8ee",
+    "#1c2430",
+    "#1c2430",
+    "#4f5b6b",
+)
 WIDTH = 340  # small enough that 14-unit text stays readable when a phone scales the chart down
 VALUE_SPACE = 76
 FONT = 14
@@ -30,11 +37,14 @@ class Bar:
 
 
 def _svg(chart_id: str, height: int, title: str, desc: str, body: list[str]) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="coverage-chart" viewBox="0 0 {WIDTH} {height}" '
-            f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
-            f'font-size="{FONT}" font-family="system-ui, sans-serif">'
-            f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(desc)}</desc>'
-            + "".join(body) + "</svg>")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="coverage-chart" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" role="img" aria-labelledby="{chart_id}-t {chart_id}-d" '
+        f'font-size="{FONT}" font-family="system-ui, sans-serif">'
+        f'<title id="{chart_id}-t">{escape(title)}</title><desc id="{chart_id}-d">{escape(desc)}</desc>'
+        + "".join(body)
+        + "</svg>"
+    )
 
 
 def _text(x: float, y: float, text: str, *, anchor: str = "start", fill: str = INK, weight: str = "") -> str:
@@ -51,7 +61,7 @@ def _value_words(bar: Bar) -> str:
 
 
 def bar_chart(chart_id: str, title: str, bars: Sequence[Bar]) -> str:
-    """Draw one horizontal bar per sector: trained people split in person / self-paced, with the target marked."""
+    """Draw a bar per sector: trained people, in person then self-paced, with the target marked."""
     scale = max([1] + [b.value for b in bars] + [b.target or 0 for b in bars])
     row, body = 46, []
     track = WIDTH - VALUE_SPACE
@@ -66,8 +76,11 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar]) -> str:
         if bar.target:
             x = min(track * bar.target / scale, track - 3)
             body.append(_rect(x, top + 2, 3, 24, TARGET))
-    desc = "; ".join(f"{b.label}: {b.value} trained ({b.in_person} in person, {b.self_paced} self-paced)"
-                     + (f", target {b.target}" if b.target else ", no target") for b in bars)
+    desc = "; ".join(
+        f"{b.label}: {b.value} trained ({b.in_person} in person, {b.self_paced} self-paced)"
+        + (f", target {b.target}" if b.target else ", no target")
+        for b in bars
+    )
     return _svg(chart_id, 16 + len(bars) * row, title, desc or "No sectors.", body)
 
 
@@ -91,7 +104,11 @@ def sparkline(values: Sequence[int], width: int = 80, height: int = 22) -> str:
     """Draw a small line of a series; decorative (aria-hidden), the numbers sit beside it."""
     scale = max([1, *values])
     step = width / max(len(values) - 1, 1)
-    points = " ".join(f"{i * step:.1f},{height - 2 - (height - 4) * v / scale:.1f}" for i, v in enumerate(values))
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" viewBox="0 0 {width} {height}" '
-            f'width="{width}" height="{height}" aria-hidden="true" focusable="false">'
-            f'<polyline points="{points}" fill="none" stroke="{IN_PERSON}" stroke-width="2"/></svg>')
+    points = " ".join(
+        f"{i * step:.1f},{height - 2 - (height - 4) * v / scale:.1f}" for i, v in enumerate(values)
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" aria-hidden="true" focusable="false">'
+        f'<polyline points="{points}" fill="none" stroke="{IN_PERSON}" stroke-width="2"/></svg>'
+    )

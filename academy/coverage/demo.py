@@ -26,20 +26,80 @@ HISTORY = 6  # half-years of training before and including the current one
 
 # Per community: how many people, and the (sector, sub-role) mix they are drawn from, with weights.
 PLANS = {
-    "riverside": (170, [("law-enforcement", "police", 14), ("law-enforcement", "prosecutor", 3),
-                        ("law-enforcement", "judge", 1), ("health", "first-responder", 9),
-                        ("health", "healthcare", 8), ("schools", "teacher", 10), ("schools", "counsellor", 3),
-                        ("business", "hospitality", 7), ("business", "transport", 3), ("faith-ngo", "ngo-staff", 5),
-                        ("faith-ngo", "faith-leader", 3), ("consumers", None, 4), ("media", "journalist", 2)]),
-    "fraser-valley": (110, [("law-enforcement", "police", 10), ("law-enforcement", "prosecutor", 2),
-                            ("health", "first-responder", 8), ("health", "healthcare", 4), ("schools", "teacher", 8),
-                            ("schools", "school-staff", 3), ("business", "supply-chain", 5),
-                            ("faith-ngo", "volunteer", 6), ("consumers", None, 3), ("legislators", "policy-staff", 1)]),
+    "riverside": (
+        170,
+        [
+            ("law-enforcement", "police", 14),
+            ("law-enforcement", "prosecutor", 3),
+            ("law-enforcement", "judge", 1),
+            ("health", "first-responder", 9),
+            ("health", "healthcare", 8),
+            ("schools", "teacher", 10),
+            ("schools", "counsellor", 3),
+            ("business", "hospitality", 7),
+            ("business", "transport", 3),
+            ("faith-ngo", "ngo-staff", 5),
+            ("faith-ngo", "faith-leader", 3),
+            ("consumers", None, 4),
+            ("media", "journalist", 2),
+        ],
+    ),
+    "fraser-valley": (
+        110,
+        [
+            ("law-enforcement", "police", 10),
+            ("law-enforcement", "prosecutor", 2),
+            ("health", "first-responder", 8),
+            ("health", "healthcare", 4),
+            ("schools", "teacher", 8),
+            ("schools", "school-staff", 3),
+            ("business", "supply-chain", 5),
+            ("faith-ngo", "volunteer", 6),
+            ("consumers", None, 3),
+            ("legislators", "policy-staff", 1),
+        ],
+    ),
 }
-FIRST_NAMES = ("Alex", "Sam", "Jordan", "Maria", "Wei", "Amara", "Diego", "Fatima", "Noah", "Lena", "Kofi", "Priya",
-               "Tom", "Aiko", "Omar", "Grace", "Mateo", "Ines", "Ravi", "Hana")
-LAST_NAMES = ("Nguyen", "Garcia", "Smith", "Okafor", "Chen", "Martin", "Singh", "Kowalski", "Haddad", "Brown",
-              "Silva", "Johansson", "Mensah", "Rossi", "Tanaka", "Lopez")
+FIRST_NAMES = (
+    "Alex",
+    "Sam",
+    "Jordan",
+    "Maria",
+    "Wei",
+    "Amara",
+    "Diego",
+    "Fatima",
+    "Noah",
+    "Lena",
+    "Kofi",
+    "Priya",
+    "Tom",
+    "Aiko",
+    "Omar",
+    "Grace",
+    "Mateo",
+    "Ines",
+    "Ravi",
+    "Hana",
+)
+LAST_NAMES = (
+    "Nguyen",
+    "Garcia",
+    "Smith",
+    "Okafor",
+    "Chen",
+    "Martin",
+    "Singh",
+    "Kowalski",
+    "Haddad",
+    "Brown",
+    "Silva",
+    "Johansson",
+    "Mensah",
+    "Rossi",
+    "Tanaka",
+    "Lopez",
+)
 
 
 class _Register:
@@ -61,13 +121,26 @@ def _moment(rng: random.Random, period: Period, now: datetime) -> datetime:
     return period.start + timedelta(seconds=rng.uniform(0, span * 0.999))
 
 
-def _certificate(user: User, course, register: _Register, issued: datetime, via: str, sector: str,
-                 subrole: str | None) -> Certificate:
+def _certificate(
+    user: User, course, register: _Register, issued: datetime, via: str, sector: str, subrole: str | None
+) -> Certificate:
     expires = add_months(issued, course.validity_months) if course.validity_months else None
-    return Certificate(code=codes.canonical(codes.new_code()), user_id=user.id, holder_name=user.name,
-                       course_slug=course.slug, course_title=course.title, sector=sector, subrole=subrole,
-                       community_id=user.community_id, version=course.version, hours=course.hours, earned_via=via,
-                       issued_at=issued, expires_at=expires, status_index=register.index())
+    return Certificate(
+        code=codes.canonical(codes.new_code()),
+        user_id=user.id,
+        holder_name=user.name,
+        course_slug=course.slug,
+        course_title=course.title,
+        sector=sector,
+        subrole=subrole,
+        community_id=user.community_id,
+        version=course.version,
+        hours=course.hours,
+        earned_via=via,
+        issued_at=issued,
+        expires_at=expires,
+        status_index=register.index(),
+    )
 
 
 def _people(community, plan: tuple, rng: random.Random) -> list[User]:
@@ -78,15 +151,24 @@ def _people(community, plan: tuple, rng: random.Random) -> list[User]:
     for n in range(count):
         sector, subrole, _ = rng.choices(mix, weights=[w for *_, w in mix])[0]
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        people.append(User(email=f"p-{community.slug}-{n:03d}@{DOMAIN}", name=name, role="trainee",
-                           sector=sector, subrole=subrole, community_id=community.id))
+        people.append(
+            User(
+                email=f"p-{community.slug}-{n:03d}@{DOMAIN}",
+                name=name,
+                role="trainee",
+                sector=sector,
+                subrole=subrole,
+                community_id=community.id,
+            )
+        )
     db.session.add_all(people)
     db.session.flush()
     return people
 
 
-def _train(person: User, rng: random.Random, register: _Register, now: datetime, window: list[Period],
-           renewals: list) -> list:
+def _train(
+    person: User, rng: random.Random, register: _Register, now: datetime, window: list[Period], renewals: list
+) -> list:
     """Issue the person's certificates: the foundation, their sector's course, maybe revoked or renewed."""
     course = curriculum().courses_in(person.sector)[0]
     period = rng.choices(window, weights=range(1, len(window) + 1))[0]
@@ -96,8 +178,17 @@ def _train(person: User, rng: random.Random, register: _Register, now: datetime,
     shared = {s.id for s in curriculum().sectors.values() if s.shared}
     foundation = next((c for c in curriculum().courses.values() if c.sector in shared), None)
     if foundation is not None:
-        made.append(_certificate(person, foundation, register, issued - timedelta(days=rng.randint(3, 40)),
-                                 "self-paced", foundation.sector, None))
+        made.append(
+            _certificate(
+                person,
+                foundation,
+                register,
+                issued - timedelta(days=rng.randint(3, 40)),
+                "self-paced",
+                foundation.sector,
+                None,
+            )
+        )
     first = _certificate(person, course, register, issued, via, person.sector, person.subrole)
     made.append(first)
     if rng.random() < 0.04:
@@ -112,22 +203,33 @@ def _train(person: User, rng: random.Random, register: _Register, now: datetime,
 
 
 def _sessions(community, certificates: list[Certificate], trainer: User | None, now: datetime) -> int:
-    """Group in-person certificates into closed sessions (one per course and quarter) with their attendance."""
+    """Group in-person certificates into closed sessions (one per course and quarter), with attendance."""
     groups: dict[tuple, list[Certificate]] = {}
     for cert in certificates:
         if cert.earned_via == "in-person":
-            groups.setdefault((cert.course_slug, cert.issued_at.year, (cert.issued_at.month - 1) // 3), []).append(cert)
+            groups.setdefault(
+                (cert.course_slug, cert.issued_at.year, (cert.issued_at.month - 1) // 3), []
+            ).append(cert)
     for (slug, _, _), members in groups.items():
         starts = min(min(c.issued_at for c in members) - timedelta(hours=3), now - timedelta(days=1))
-        session = TrainingSession(course_slug=slug, title=f"{members[0].course_title} (demo)", starts_at=starts,
-                                  ends_at=starts + timedelta(hours=3), place="Community hall",
-                                  community_id=community.id, status="closed", closed_at=starts + timedelta(hours=3),
-                                  created_by_id=getattr(trainer, "id", None))
+        session = TrainingSession(
+            course_slug=slug,
+            title=f"{members[0].course_title} (demo)",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=3),
+            place="Community hall",
+            community_id=community.id,
+            status="closed",
+            closed_at=starts + timedelta(hours=3),
+            created_by_id=getattr(trainer, "id", None),
+        )
         seen = set()
         for cert in members:
             if cert.user_id not in seen:
                 seen.add(cert.user_id)
-                session.attendances.append(Attendance(user_id=cert.user_id, method="qr", checked_in_at=starts))
+                session.attendances.append(
+                    Attendance(user_id=cert.user_id, method="qr", checked_in_at=starts)
+                )
         db.session.add(session)
         db.session.flush()
         for cert in members:
@@ -180,8 +282,10 @@ def populate(ctx: dict) -> list[str]:
                 old.superseded_by_id = new.id
             held = _sessions(community, certificates, ctx["users"].get("trainer"), now)
             db.session.flush()
-            lines.append(f"  {community.name}: {len(people)} people, {len(certificates)} certificates, "
-                         f"{held} sessions added")
+            lines.append(
+                f"  {community.name}: {len(people)} people, {len(certificates)} certificates, "
+                f"{held} sessions added"
+            )
         _targets(community, now, rng)
         lines.append(f"  /coverage?community={slug}")
     return lines

@@ -67,7 +67,9 @@ class Dashboard:
     periods: tuple[Period, ...]  # the trend window, oldest first, ending with `period`
     rows: tuple[Row, ...]
     total: Row  # people trained in any sector, counted once
-    other_activity: Activity = field(default_factory=Activity)  # foundation sessions, which count for no sector
+    other_activity: Activity = field(
+        default_factory=Activity
+    )  # foundation sessions, which count for no sector
 
     @property
     def activity(self) -> Activity:
@@ -85,21 +87,28 @@ def trend_window(period: Period) -> tuple[Period, ...]:
     return tuple(window(period, TREND_PERIODS))
 
 
-def _row(sector: str, subrole: str, label: str, counts: Counts | None, target: int | None, period: Period,
-         **extra) -> Row:
+def _row(
+    sector: str, subrole: str, label: str, counts: Counts | None, target: int | None, period: Period, **extra
+) -> Row:
     counts = counts or Counts(history=(0,) * TREND_PERIODS)
     return Row(sector, subrole, label, counts, target, project(counts.history, target, period), **extra)
 
 
-def _subrole_rows(sector: Sector, period: Period, counts: Mapping[tuple[str, str | None], Counts],
-                  targets: Mapping[tuple[str, str], int]) -> tuple[Row, ...]:
+def _subrole_rows(
+    sector: Sector,
+    period: Period,
+    counts: Mapping[tuple[str, str | None], Counts],
+    targets: Mapping[tuple[str, str], int],
+) -> tuple[Row, ...]:
     """Rows for the curriculum's sub-roles, then any others the certificates recorded."""
     known = [(r.id, r.label) for r in sector.subroles]
     ids = {sub for sub, _ in known}
     extra = sorted((sub for sec, sub in counts if sec == sector.id and sub is not None and sub not in ids))
     rows = [(sub, label) for sub, label in known] + [(sub, sub) for sub in extra]
-    built = [_row(sector.id, sub, label, counts.get((sector.id, sub)), targets.get((sector.id, sub)), period)
-             for sub, label in rows]
+    built = [
+        _row(sector.id, sub, label, counts.get((sector.id, sub)), targets.get((sector.id, sub)), period)
+        for sub, label in rows
+    ]
     if (sector.id, None) in counts and rows:
         built.append(_row(sector.id, "-", NOT_RECORDED, counts[(sector.id, None)], None, period))
     return tuple(built)
@@ -113,15 +122,31 @@ def _sectors(sectors: Iterable[Sector], present: Iterable[str]) -> list[Sector]:
     return listed
 
 
-def build(period: Period, sectors: Iterable[Sector], *, by_sector: Mapping[str, Counts],
-          by_subrole: Mapping[tuple[str, str | None], Counts], total: Counts,
-          targets: Mapping[tuple[str, str], int], activity: Mapping[str | None, Activity]) -> Dashboard:
+def build(
+    period: Period,
+    sectors: Iterable[Sector],
+    *,
+    by_sector: Mapping[str, Counts],
+    by_subrole: Mapping[tuple[str, str | None], Counts],
+    total: Counts,
+    targets: Mapping[tuple[str, str], int],
+    activity: Mapping[str | None, Activity],
+) -> Dashboard:
     """Assemble the dashboard from grouped counts; groups without certificates show zeros."""
     rows = []
     for sector in _sectors(list(sectors), by_sector):
-        rows.append(_row(sector.id, "", sector.label, by_sector.get(sector.id), targets.get((sector.id, "")),
-                         period, activity=activity.get(sector.id, Activity()),
-                         subroles=_subrole_rows(sector, period, by_subrole, targets)))
+        rows.append(
+            _row(
+                sector.id,
+                "",
+                sector.label,
+                by_sector.get(sector.id),
+                targets.get((sector.id, "")),
+                period,
+                activity=activity.get(sector.id, Activity()),
+                subroles=_subrole_rows(sector, period, by_subrole, targets),
+            )
+        )
     ids = {row.sector for row in rows}
     other = [a for key, a in activity.items() if key not in ids]
     other_activity = Activity(sum(a.sessions for a in other), sum(a.attendance for a in other))

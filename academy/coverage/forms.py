@@ -72,8 +72,10 @@ class TargetsBase(FlaskForm):
 
     def values(self) -> dict[tuple[str, str], int | None]:
         """Return the headcount typed for each row; None where left blank (no target)."""
-        return {(sector, subrole): self[target_field_name(sector, subrole)].data
-                for sector, subrole, _ in self.rows}
+        return {
+            (sector, subrole): self[target_field_name(sector, subrole)].data
+            for sector, subrole, _ in self.rows
+        }
 
     def fill(self, targets: dict[tuple[str, str], int]) -> None:
         for (sector, subrole), headcount in targets.items():
@@ -88,7 +90,11 @@ def targets_form(sectors: Iterable[Sector], **kwargs) -> TargetsBase:
     attrs = {"rows": rows}
     for sector, subrole, label in rows:
         attrs[target_field_name(sector, subrole)] = IntegerField(
-            f"Target for {label}", validators=[Optional(), NumberRange(
-                min=0, max=MAX_TARGET, message=f"Give a whole number from 0 to {MAX_TARGET:,}.")])
+            f"Target for {label}",
+            validators=[
+                Optional(),
+                NumberRange(min=0, max=MAX_TARGET, message=f"Give a whole number from 0 to {MAX_TARGET:,}."),
+            ],
+        )
     form_class = type("TargetsForm", (TargetsBase,), attrs)
     return form_class(**kwargs)

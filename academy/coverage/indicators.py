@@ -8,8 +8,12 @@ from academy.coverage.arithmetic import NOT_AT_THIS_PACE, ON_PACE, signed
 from academy.coverage.figures import Dashboard, Row
 
 # The roles funders ask about by name: (sector, sub-role, plural as said in a sentence).
-KEY_ROLES = (("law-enforcement", "police", "police"), ("law-enforcement", "prosecutor", "prosecutors"),
-             ("law-enforcement", "judge", "judges"), ("health", "first-responder", "first responders"))
+KEY_ROLES = (
+    ("law-enforcement", "police", "police"),
+    ("law-enforcement", "prosecutor", "prosecutors"),
+    ("law-enforcement", "judge", "judges"),
+    ("health", "first-responder", "first responders"),
+)
 
 
 @dataclass(frozen=True)
@@ -33,14 +37,19 @@ def _subrole(dashboard: Dashboard, sector: str, subrole: str) -> Row | None:
 
 
 def key_roles(dashboard: Dashboard) -> Indicator | None:
-    """'Police, prosecutors, judges and first responders trained: police 42, prosecutors 5, judges 0 (none yet)'."""
-    found = [(plural, row) for sector, subrole, plural in KEY_ROLES
-             if (row := _subrole(dashboard, sector, subrole)) is not None]
+    """'Police, prosecutors, judges and first responders trained: police 42, ..., judges 0 (none yet)'."""
+    found = [
+        (plural, row)
+        for sector, subrole, plural in KEY_ROLES
+        if (row := _subrole(dashboard, sector, subrole)) is not None
+    ]
     if not found:
         return None
     names = join_words([plural for plural, _ in found])
-    figures = ", ".join(f"{plural} {row.counts.trained}" + (" (none yet)" if not row.counts.trained else "")
-                        for plural, row in found)
+    figures = ", ".join(
+        f"{plural} {row.counts.trained}" + (" (none yet)" if not row.counts.trained else "")
+        for plural, row in found
+    )
     question = f"Have {names} been trained?"
     return Indicator(question, f"{names[0].upper()}{names[1:]} trained: {figures}.")
 
@@ -48,8 +57,11 @@ def key_roles(dashboard: Dashboard) -> Indicator | None:
 def untouched(dashboard: Dashboard) -> Indicator:
     """Which sectors have no one trained yet."""
     empty = [row.label for row in dashboard.rows if not row.counts.trained]
-    answer = (f"No one trained yet in {len(empty)} sector{'s' if len(empty) != 1 else ''}: {join_words(empty)}."
-              if empty else "Every sector has people trained.")
+    answer = (
+        f"No one trained yet in {len(empty)} sector{'s' if len(empty) != 1 else ''}: {join_words(empty)}."
+        if empty
+        else "Every sector has people trained."
+    )
     return Indicator("Which sectors have no one trained yet?", answer)
 
 
@@ -85,10 +97,14 @@ def movement(dashboard: Dashboard) -> Indicator:
     """Newly trained, lapsed and the change since the start of the trend."""
     total = dashboard.total.counts
     history = total.history
-    change = f" ({signed(history[-1] - history[0])} since the end of {dashboard.periods[0]})" if history else ""
-    answer = (f"{total.trained} people trained in at least one sector at the end of {dashboard.period}{change}; "
-              f"{total.newly} newly trained this half-year, {total.lapsed} lapsed (certificate expired, "
-              "not renewed).")
+    change = (
+        f" ({signed(history[-1] - history[0])} since the end of {dashboard.periods[0]})" if history else ""
+    )
+    answer = (
+        f"{total.trained} people trained in at least one sector at the end of {dashboard.period}{change}; "
+        f"{total.newly} newly trained this half-year, {total.lapsed} lapsed (certificate expired, "
+        "not renewed)."
+    )
     return Indicator("How many people are trained, and is it growing?", answer)
 
 
@@ -97,14 +113,22 @@ def delivery(dashboard: Dashboard) -> Indicator:
     total = dashboard.total.counts
     activity = dashboard.activity
     share = f" ({total.in_person * 100 // total.trained}%)" if total.trained else ""
-    answer = (f"{total.in_person} of {total.trained} trained people{share} hold a certificate earned in person, "
-              f"{total.self_paced} self-paced. {activity.sessions} session{'s' if activity.sessions != 1 else ''} "
-              f"held this half-year, {activity.attendance} attendance{'s' if activity.attendance != 1 else ''}.")
+    answer = (
+        f"{total.in_person} of {total.trained} trained people{share} hold a certificate earned in person, "
+        f"{total.self_paced} self-paced. {activity.sessions} session{'s' if activity.sessions != 1 else ''} "
+        f"held this half-year, {activity.attendance} attendance{'s' if activity.attendance != 1 else ''}."
+    )
     return Indicator("How was the training delivered?", answer)
 
 
 def indicators(dashboard: Dashboard) -> list[Indicator]:
     """Return the answers, most asked first."""
-    found = [key_roles(dashboard), movement(dashboard), untouched(dashboard), targets(dashboard),
-             projected(dashboard), delivery(dashboard)]
+    found = [
+        key_roles(dashboard),
+        movement(dashboard),
+        untouched(dashboard),
+        targets(dashboard),
+        projected(dashboard),
+        delivery(dashboard),
+    ]
     return [indicator for indicator in found if indicator is not None]

@@ -33,23 +33,28 @@ def home_summaries(user, limit: int = 3) -> list[tuple]:
     """Return (community, dashboard) for the first communities a user watches, for the home page."""
     period = access.current_period()
     cur = curriculum()
-    return [(c, service.dashboard(c.id, period, cur.sectors.values(), access.course_sectors()))
-            for c in access.visible_communities(user)[:limit]]
+    return [
+        (c, service.dashboard(c.id, period, cur.sectors.values(), access.course_sectors()))
+        for c in access.visible_communities(user)[:limit]
+    ]
 
 
 def _charts(dash: Dashboard) -> dict:
-    bars = [chart.Bar(row.label, row.counts.in_person, row.counts.self_paced, row.target) for row in dash.rows]
-    values = list(dash.total.counts.history)
+    """Draw the charts; chart.py escapes every text it writes, so its SVG is safe to insert as is."""
+    bars = [chart.Bar(r.label, r.counts.in_person, r.counts.self_paced, r.target) for r in dash.rows]
+    bar_title = f"People trained per sector, end of {dash.period}"
+    trend_title = "People trained in at least one sector, last four half-years"
+    periods = [str(p) for p in dash.periods]
+    history = list(dash.total.counts.history)
     return {
-        "bar_svg": Markup(chart.bar_chart("bars", f"People trained per sector, end of {dash.period}", bars)),
-        "trend_svg": Markup(chart.trend_chart("trend", "People trained in at least one sector, last four "
-                                              "half-years", [str(p) for p in dash.periods], values)),
-        "sparklines": {row.sector: Markup(chart.sparkline(row.counts.history)) for row in dash.rows},
+        "bar_svg": Markup(chart.bar_chart("bars", bar_title, bars)),  # noqa: S704
+        "trend_svg": Markup(chart.trend_chart("trend", trend_title, periods, history)),  # noqa: S704
+        "sparklines": {r.sector: Markup(chart.sparkline(r.counts.history)) for r in dash.rows},  # noqa: S704
     }
 
 
 def _chosen_period(form):
-    """Return the period the form asks for; the current one, with the error beside the field, if unreadable."""
+    """Return the period asked for; the current one (the error beside the field) when unreadable."""
     if form.period.data and form.period.validate(form):
         return access.read_period(form.period.data)
     form.period.data = str(access.current_period())
@@ -76,25 +81,35 @@ def dashboard():
     form, period = _selector(communities, community)
     dash = service.dashboard(community.id, period, curriculum().sectors.values(), access.course_sectors())
     return render_template(
-        "coverage/dashboard.html", form=form, community=community, dash=dash,
-        indicators=indicators.indicators(dash), ongoing=period.contains(utcnow()), **_charts(dash),
+        "coverage/dashboard.html",
+        form=form,
+        community=community,
+        dash=dash,
+        indicators=indicators.indicators(dash),
+        ongoing=period.contains(utcnow()),
+        **_charts(dash),
         can_manage=can_manage_community(current_user, community.id),
-        can_compare=current_user.role in ("auditor", "admin"))
+        can_compare=current_user.role in ("auditor", "admin"),
+    )
 
 
 @bp.get("/coverage/export.csv")
 @role_required(*access.VIEWERS)
 def export_csv():
     """Download a community's figures for a half-year as CSV."""
-    community = access.load_community(current_user, request.args.get("community"),
-                                      access.visible_communities(current_user))
+    community = access.load_community(
+        current_user, request.args.get("community"), access.visible_communities(current_user)
+    )
     if community is None:
         abort(404, "No community to export.")
     period = access.read_period(request.args.get("period"))
     dash = service.dashboard(community.id, period, curriculum().sectors.values(), access.course_sectors())
     filename = f"coverage-{community.slug}-{period}.csv"
-    return Response(export.to_csv(dash, community.name), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(
+        export.to_csv(dash, community.name),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @bp.get("/coverage/compare")
@@ -106,16 +121,23 @@ def compare():
     form.set_choices(access.period_choices(period))
     sectors = [s for s in curriculum().sectors.values() if not s.shared]
     figures = service.comparison(period, curriculum().sectors.values())
-    return render_template("coverage/compare.html", form=form, period=period, sectors=sectors,
-                           communities=access.visible_communities(current_user), **figures)
+    return render_template(
+        "coverage/compare.html",
+        form=form,
+        period=period,
+        sectors=sectors,
+        communities=access.visible_communities(current_user),
+        **figures,
+    )
 
 
 @bp.route("/coverage/targets", methods=["GET", "POST"])
 @role_required("coordinator", "admin")
 def targets():
     """Set a community's target headcounts per sector and sub-role for a half-year."""
-    communities = [c for c in access.visible_communities(current_user)
-                   if can_manage_community(current_user, c.id)]
+    communities = [
+        c for c in access.visible_communities(current_user) if can_manage_community(current_user, c.id)
+    ]
     community = access.load_community(current_user, request.args.get("community"), communities)
     if community is None:
         return render_template("coverage/none.html")
@@ -129,13 +151,24 @@ def targets():
     if form.validate_on_submit():
         changed = service.save_targets(community.id, period, form.values())
         db.session.commit()
-        current_app.logger.info("targets of community %s for %s changed by %s (%d)", community.id, period,
-                                current_user.id, changed)
+        current_app.logger.info(
+            "targets of community %s for %s changed by %s (%d)",
+            community.id,
+            period,
+            current_user.id,
+            changed,
+        )
         flash(f"Targets for {period} saved.", "success")
         return redirect(url_for("coverage.dashboard", community=community.slug, period=str(period)))
     copied = _prefill(form, community.id, period) if request.method == "GET" else None
-    return render_template("coverage/targets.html", form=form, community=community, period=period,
-                           copied=copied, selector_form=selector)
+    return render_template(
+        "coverage/targets.html",
+        form=form,
+        community=community,
+        period=period,
+        copied=copied,
+        selector_form=selector,
+    )
 
 
 def _prefill(form, community_id: int, period) -> str | None:

@@ -138,23 +138,24 @@ def _register(session: TrainingSession, found: checkin.Ticket, ticket: str):
         except accounts.AccountError:
             form.email.errors.append(_("An account already uses this email: sign in above to check in."))
         else:
-            response = _check_in(session, user, found.method, new_account=True)
-            login_user(user)
-            _send_welcome(user, session)
-            return response
+            return _check_in(session, user, found.method, new_account=True)
     login_url = url_for("accounts.login", next=url_for("sessions.confirm", ticket=ticket))
     return render_template("sessions/checkin_register.html", session=session, form=form, login_url=login_url,
                            remaining=checkin.seconds_remaining(found, utcnow()))
 
 
 def _check_in(session: TrainingSession, user, method: str, new_account: bool = False):
+    """Record the attendance and commit; a new account is signed in and mailed only once it is saved."""
     try:
         result = service.check_in(session, user, method=method)
     except service.SessionError as exc:
-        db.session.rollback()
+        db.session.rollback()  # also drops an account created for this check-in
         return _refused(str(exc), session)
     db.session.commit()
     cookie.pop(TICKET_KEY, None)
+    if new_account:
+        login_user(user)
+        _send_welcome(user, session)
     if result.created:
         message = _("You are checked in.")
         if new_account:

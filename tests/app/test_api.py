@@ -326,3 +326,15 @@ def test_status_list_is_valid_now_even_after_a_future_dated_revocation(client, c
     assert credentials.check_dates(status_list, datetime.now(UTC)).ok
     document = client.get(f"/api/v1/certificates/{cert.code}/credential").get_json()
     assert credentials.check_status(document, status_list, now=datetime.now(UTC)) == "revoked"
+
+
+def test_the_short_cut_for_printed_codes_agrees_with_the_forgiving_parser():
+    from academy.certificates import lookup
+
+    for _ in range(300):
+        grouped = codes.new_code()
+        plain = grouped.replace("-", "")
+        wrong_check = plain[:-1] + ("0" if plain[-1] != "0" else "1")
+        swapped = plain[1] + plain[0] + plain[2:]
+        for text in (grouped, plain, grouped.lower(), wrong_check, swapped, grouped + "-", " " + grouped):
+            assert lookup.canonical(text) == codes.canonical(text), text

@@ -8,7 +8,7 @@ import pytest
 from academy.accounts import tokens
 from academy.accounts.models import ApiToken
 from academy.extensions import db
-from tests.coverage_fixtures import at, cert, fresh_get, person, town  # noqa: F401
+from tests.coverage_fixtures import at, cert_fixture, fresh_get, person_fixture, town_fixture  # noqa: F401 (fixtures)
 
 API = "/api/v1/coverage?community=town-a&period=2026H1"
 
@@ -18,7 +18,9 @@ def create(client, name="Report script") -> str:
     response = client.post("/account/tokens/new", data={"name": name})
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert response.headers["Cache-Control"] == "no-store"
-    found = re.search(r'id="new-token" readonly value="(acd_[A-Za-z0-9_-]+)"', response.get_data(as_text=True))
+    found = re.search(
+        r'id="new-token" readonly value="(acd_[A-Za-z0-9_-]+)"', response.get_data(as_text=True)
+    )
     assert found
     return found.group(1)
 

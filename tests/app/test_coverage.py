@@ -1,10 +1,10 @@
-"""Coverage figures from hand-built certificates: who counts as trained, lapsed and newly trained, and where."""
+"""Coverage figures from hand-built certificates: who counts as trained, lapsed, newly trained, and where."""
 
 from datetime import timedelta
 
 from academy.coverage import indicators
 from academy.extensions import db
-from tests.coverage_fixtures import at, cert, figures, person, row, town  # noqa: F401
+from tests.coverage_fixtures import at, cert_fixture, figures_fixture, person_fixture, row, town_fixture  # noqa: F401 (fixtures)
 
 H1_END = at(2026, 7, 1)
 
@@ -97,13 +97,19 @@ def test_sub_role_breakdown(person, cert, town, figures):
     cert(person(community=a), issued=at(2026, 2, 1), community=a, sector="health", subrole="first-responder")
     dash = figures(a)
     assert {s.subrole: s.counts.trained for s in row(dash, "law-enforcement").subroles} == {
-        "police": 3, "prosecutor": 2, "judge": 0, "-": 1}
+        "police": 3,
+        "prosecutor": 2,
+        "judge": 0,
+        "-": 1,
+    }
     assert row(dash, "law-enforcement").counts.trained == 5
     assert row(dash, "health", "first-responder").counts.trained == 1
     assert dash.total.counts.trained == 6
     key = indicators.key_roles(dash)
-    assert key.answer == ("Police, prosecutors, judges and first responders trained: police 3, prosecutors 2, "
-                          "judges 0 (none yet), first responders 1.")
+    assert key.answer == (
+        "Police, prosecutors, judges and first responders trained: police 3, prosecutors 2, "
+        "judges 0 (none yet), first responders 1."
+    )
 
 
 def test_figures_belong_to_the_community_on_the_certificate(person, cert, town, figures):
@@ -131,8 +137,15 @@ def test_sessions_held_and_attendance_per_sector(person, town, figures):
     people = [person(community=a) for _ in range(3)]
 
     def session(slug, starts, status="closed", attendees=()):
-        s = TrainingSession(course_slug=slug, title="S", starts_at=starts, ends_at=starts + timedelta(hours=2),
-                            place="Hall", community_id=a.id, status=status)
+        s = TrainingSession(
+            course_slug=slug,
+            title="S",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            place="Hall",
+            community_id=a.id,
+            status=status,
+        )
         s.attendances = [Attendance(user_id=p.id, method="qr") for p in attendees]
         db.session.add(s)
 
@@ -156,8 +169,11 @@ def test_trend_targets_and_projection(person, cert, town, figures, app):
     for month_year, count in (((2025, 2), 2), ((2025, 9), 4), ((2026, 3), 4)):
         for _ in range(count):
             cert(person(community=a), issued=at(month_year[0], month_year[1], 1), community=a)
-    service.save_targets(a.id, periods.parse("2026H1"), {("law-enforcement", ""): 20, ("law-enforcement", "judge"): 2,
-                                                         ("health", ""): None})
+    service.save_targets(
+        a.id,
+        periods.parse("2026H1"),
+        {("law-enforcement", ""): 20, ("law-enforcement", "judge"): 2, ("health", ""): None},
+    )
     db.session.commit()
     le = row(figures(a), "law-enforcement")
     assert le.counts.history == (0, 2, 6, 10)
@@ -175,8 +191,30 @@ def test_indicator_answers_speak_from_the_data(person, cert, town, figures):
     answers = {i.question: i.answer for i in indicators.indicators(figures(a))}
     assert answers["How many people are trained, and is it growing?"].startswith(
         "1 people trained in at least one sector at the end of 2026H1 (0 since the end of 2024H2); "
-        "1 newly trained this half-year, 1 lapsed")
-    assert "No one trained yet in 2 sectors: First responders and healthcare and Consumers." == answers[
-        "Which sectors have no one trained yet?"]
+        "1 newly trained this half-year, 1 lapsed"
+    )
+    assert (
+        answers["Which sectors have no one trained yet?"]
+        == "No one trained yet in 2 sectors: First responders and healthcare and Consumers."
+    )
     assert answers["Are the targets met?"] == "No sector targets are set for 2026H1."
-    assert answers["How was the training delivered?"].startswith("1 of 1 trained people (100%) hold a certificate")
+    assert answers["How was the training delivered?"].startswith(
+        "1 of 1 trained people (100%) hold a certificate"
+    )
+
+
+def test_comparison_counts_people_per_community_and_sector(person, cert, town, app):
+    from academy.courses.catalog import curriculum
+    from academy.coverage import periods, service
+
+    a, b = town["a"], town["b"]
+    both = person(a)
+    cert(both, issued=at(2026, 2, 1), community=a)
+    cert(both, issued=at(2026, 2, 1), community=a, sector="health", subrole="healthcare")
+    cert(person(a), issued=at(2026, 2, 1), community=a, sector="health", subrole="first-responder")
+    cert(person(b), issued=at(2026, 2, 1), community=b, revoked=at(2026, 3, 1))
+    cert(person(b), issued=at(2026, 8, 1), community=b)
+    found = service.comparison(periods.parse("2026H1"), curriculum().sectors.values())
+    trained = {key: counts.trained for key, counts in found["trained"].items()}
+    assert trained == {(a.id, "law-enforcement"): 1, (a.id, "health"): 2}
+    assert {key: counts.trained for key, counts in found["totals"].items()} == {a.id: 2}

@@ -4,7 +4,7 @@ import pytest
 
 from academy.accounts import tokens
 from academy.extensions import db
-from tests.coverage_fixtures import at, cert, fresh_get, person, town  # noqa: F401
+from tests.coverage_fixtures import at, cert_fixture, fresh_get, person_fixture, town_fixture  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
@@ -36,10 +36,19 @@ def test_coverage_as_json(app, filled, token_for):
     body = response.get_json()
     assert body["community"] == {"slug": "town-a", "name": "Town A"}
     assert (body["period"], body["period_start"], body["period_end"]) == (
-        "2026H2", "2026-07-01T00:00:00+00:00", "2027-01-01T00:00:00+00:00")
+        "2026H2",
+        "2026-07-01T00:00:00+00:00",
+        "2027-01-01T00:00:00+00:00",
+    )
     le = body["sectors"][0]
     assert le["sector"] == "law-enforcement" and le["label"] == "Law enforcement and justice"
-    assert (le["trained"], le["newly_trained"], le["lapsed"], le["in_person"], le["self_paced"]) == (2, 0, 0, 1, 1)
+    assert (le["trained"], le["newly_trained"], le["lapsed"], le["in_person"], le["self_paced"]) == (
+        2,
+        0,
+        0,
+        1,
+        1,
+    )
     assert [t["trained"] for t in le["trend"]] == [0, 1, 2, 2]
     assert {s["subrole"]: s["trained"] for s in le["subroles"]} == {"police": 1, "prosecutor": 0, "judge": 1}
     assert le["projection"] == {"status": "no-target", "period": None, "pace_per_period": 0.5}
@@ -59,10 +68,17 @@ def test_auditors_and_admins_read_every_community(app, filled, token_for, role):
     assert response.status_code == 200 and response.get_json()["community"]["slug"] == "town-b"
 
 
-@pytest.mark.parametrize(("query", "status"), [
-    ("", 400), ("?community=", 400), ("?community=town-a&period=2026H3", 400), ("?community=town-a&period=x", 400),
-    ("?community=nowhere", 404), ("?community=town-a&period=1800H1", 400),
-])
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ("", 400),
+        ("?community=", 400),
+        ("?community=town-a&period=2026H3", 400),
+        ("?community=town-a&period=x", 400),
+        ("?community=nowhere", 404),
+        ("?community=town-a&period=1800H1", 400),
+    ],
+)
 def test_bad_parameters_get_json_errors(app, filled, token_for, query, status):
     response = fresh_get(app, "/api/v1/coverage" + query, headers=token_for("auditor"))
     assert response.status_code == status

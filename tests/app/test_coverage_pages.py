@@ -7,7 +7,7 @@ import pytest
 
 from academy.coverage.models import Target
 from academy.extensions import db
-from tests.coverage_fixtures import at, cert, person, town  # noqa: F401
+from tests.coverage_fixtures import at, cert_fixture, person_fixture, town_fixture  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
@@ -33,8 +33,15 @@ def test_anonymous_visitors_are_sent_to_sign_in(client):
 
 
 @pytest.mark.parametrize("role", ["trainee", "trainer"])
-@pytest.mark.parametrize("path", ["/coverage", "/coverage/export.csv?community=town-a", "/coverage/compare",
-                                  "/coverage/targets?community=town-a"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/coverage",
+        "/coverage/export.csv?community=town-a",
+        "/coverage/compare",
+        "/coverage/targets?community=town-a",
+    ],
+)
 def test_other_roles_are_refused(login, client, town, role, path):
     login(role)
     assert client.get(path).status_code == 403
@@ -44,11 +51,16 @@ def test_coordinator_sees_their_community_with_figures_and_definitions(login, fi
     login("coordinator", coordinates=[filled["a"]])
     page = text(client.get("/coverage?community=town-a&period=2026H1"))
     assert "<h1>Coverage: Town A</h1>" in page
-    assert "Police, prosecutors, judges and first responders trained: police 2, prosecutors 0 (none yet), " \
-           "judges 1, first responders 0 (none yet)." in page
+    assert (
+        "Police, prosecutors, judges and first responders trained: police 2, prosecutors 0 (none yet), "
+        "judges 1, first responders 0 (none yet)." in page
+    )
     assert "January to June 2026" in page
     assert "How these figures are counted" in page and "expires exactly at that moment" in page
-    assert '<svg xmlns="http://www.w3.org/2000/svg" class="coverage-chart"' in page and "<title id=\"bars-t\">" in page
+    assert (
+        '<svg xmlns="http://www.w3.org/2000/svg" class="coverage-chart"' in page
+        and '<title id="bars-t">' in page
+    )
     assert 'style="' not in page  # the CSP forbids inline styles
     assert "Download CSV for the report" in page and "Set targets" in page
     assert "Compare communities" not in page
@@ -59,8 +71,14 @@ def test_coordinator_defaults_to_their_first_community(login, filled, client):
     assert "<h1>Coverage: Town B</h1>" in text(client.get("/coverage"))
 
 
-@pytest.mark.parametrize("path", ["/coverage?community=town-b", "/coverage/export.csv?community=town-b",
-                                  "/coverage/targets?community=town-b"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/coverage?community=town-b",
+        "/coverage/export.csv?community=town-b",
+        "/coverage/targets?community=town-b",
+    ],
+)
 def test_coordinator_of_town_a_cannot_read_town_b(login, filled, client, path):
     login("coordinator", coordinates=[filled["a"]])
     response = client.get(path)
@@ -89,8 +107,11 @@ def test_a_bad_period_is_shown_next_to_the_field(login, filled, client):
 def test_auditors_and_admins_see_every_community_and_compare(login, filled, client, role):
     login(role)
     assert "<h1>Coverage: Town B</h1>" in text(client.get("/coverage?community=town-b&period=2026H1"))
-    db.session.add(Target(community_id=filled["a"].id, sector="law-enforcement", subrole="", period="2026H1",
-                          headcount=6))
+    db.session.add(
+        Target(
+            community_id=filled["a"].id, sector="law-enforcement", subrole="", period="2026H1", headcount=6
+        )
+    )
     db.session.commit()
     page = text(client.get("/coverage/compare?period=2026H1"))
     assert "<h1>Compare communities</h1>" in page and "Town A" in page and "Town B" in page
@@ -124,8 +145,9 @@ def test_coordinator_sets_targets_and_the_dashboard_uses_them(login, filled, cli
     login("coordinator", coordinates=[filled["a"]])
     url = "/coverage/targets?community=town-a&period=2026H1"
     assert "<h1>Targets: Town A</h1>" in text(client.get(url))
-    response = client.post(url, data={"t__law-enforcement__": "6", "t__law-enforcement__police": "4",
-                                      "t__consumers__": ""})
+    response = client.post(
+        url, data={"t__law-enforcement__": "6", "t__law-enforcement__police": "4", "t__consumers__": ""}
+    )
     assert response.status_code == 302
     saved = {(t.sector, t.subrole): t.headcount for t in db.session.query(Target).all()}
     assert saved == {("law-enforcement", ""): 6, ("law-enforcement", "police"): 4}
@@ -147,7 +169,9 @@ def test_targets_are_offered_from_the_previous_period(login, filled, client):
 @pytest.mark.parametrize("value", ["-1", "abc", "2000000", "1.5"])
 def test_bad_targets_are_shown_next_to_their_field(login, filled, client, value):
     login("coordinator", coordinates=[filled["a"]])
-    response = client.post("/coverage/targets?community=town-a&period=2026H1", data={"t__law-enforcement__": value})
+    response = client.post(
+        "/coverage/targets?community=town-a&period=2026H1", data={"t__law-enforcement__": value}
+    )
     assert response.status_code == 200
     page = text(response)
     assert 'id="t__law-enforcement__-err"' in page
@@ -156,8 +180,12 @@ def test_bad_targets_are_shown_next_to_their_field(login, filled, client, value)
 
 def test_auditors_cannot_set_targets(login, filled, client):
     login("auditor")
-    assert client.post("/coverage/targets?community=town-a&period=2026H1",
-                       data={"t__law-enforcement__": "6"}).status_code == 403
+    assert (
+        client.post(
+            "/coverage/targets?community=town-a&period=2026H1", data={"t__law-enforcement__": "6"}
+        ).status_code
+        == 403
+    )
 
 
 def test_admins_set_any_community_targets(login, filled, client):

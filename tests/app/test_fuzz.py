@@ -99,11 +99,12 @@ def test_certificate_codes_of_any_shape_never_crash_the_pages(client, world):
     def check(code):
         segment = path_segment(code)
         page = client.get(f"/verify/{segment}")
-        assert page.status_code in (200, 404), code
-        assert client.get("/verify", query_string={"code": code}).status_code in (200, 302, 404)
+        nul = (400,) if "\x00" in code else ()  # NUL is refused up front: PostgreSQL cannot compare it
+        assert page.status_code in (200, 404, *nul), code
+        assert client.get("/verify", query_string={"code": code}).status_code in (200, 302, 404, *nul)
         for path in (f"/api/v1/certificates/{segment}", f"/api/v1/certificates/{segment}/credential"):
             response = client.get(path)
-            assert response.status_code in (200, 404, 410) and response.is_json, (path, response.status_code)
+            assert response.status_code in (200, 404, 410, *nul) and response.is_json, (path, response.status_code)
             if response.status_code != 200:
                 assert "error" in response.get_json()
 
@@ -155,7 +156,7 @@ def test_check_in_tokens_and_tickets_of_any_shape_never_crash(client, world):
             response = method(f"/checkin/t/{path_segment(ticket)}")
             assert response.status_code in (400, 404), (ticket, response.status_code)
         typed = client.post("/checkin", data={"code": token})
-        assert typed.status_code in (200, 302), (token, typed.status_code)
+        assert typed.status_code in (200, 302, *((400,) if "\x00" in token else ())), (token, typed.status_code)
 
     check()
 

@@ -92,7 +92,7 @@ def test_the_form_asks_for_a_code(client):
     assert "Type the code printed on the certificate." in empty
 
 
-@pytest.mark.parametrize("typed", ["7KQ2-M9XD-4T1B-8HNC-V", "nonsense", "x" * 300, "%00", "ÄÖÜ", "0" * 17])
+@pytest.mark.parametrize("typed", ["7KQ2-M9XD-4T1B-8HNC-V", "nonsense", "x" * 300, "%25", "ÄÖÜ", "0" * 17, "a%0Ab"])
 def test_unknown_or_malformed_codes_get_a_calm_404(client, cert, typed):
     response = client.get(f"/verify/{typed}")
     assert response.status_code == 404

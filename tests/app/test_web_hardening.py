@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import io
+import logging
+
 import pytest
 from sqlalchemy.exc import IntegrityError
 
 from academy.accounts.models import User
 from academy.extensions import db
+from tests.conftest import make_app
 from tests.hardening_fixtures import sign_in_as, world_fixture  # noqa: F401  (fixture)
 
 BIG = 3 * 1024 * 1024  # over MAX_CONTENT_LENGTH (2 MB)
@@ -71,11 +75,27 @@ def test_an_oversized_api_request_is_refused_in_json(client):
     assert response.status_code == 413 and "2 MB" in response.get_json()["error"]
 
 
-def test_database_errors_do_not_carry_personal_data(make_user):
-    """Logged exceptions include SQL errors: their text must not hold the values sent (emails, names)."""
+@pytest.fixture
+def log_output(tmp_path):
+    """A log handler added before the app is made, like basicConfig's; yield what it wrote."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    logging.getLogger().addHandler(handler)
+    make_app("sqlite://", tmp_path)  # installs the email filter on the handlers present
+    try:
+        yield stream
+    finally:
+        logging.getLogger().removeHandler(handler)
+
+
+def test_database_errors_reach_the_log_without_emails_or_values(app, make_user, log_output):
+    """SQL parameters are hidden, and PostgreSQL's "Key (email)=(...)" detail is masked by the log filter."""
     make_user("trainee", email="private.person@example.org")
     db.session.add(User(email="private.person@example.org", name="Secret Name"))
     with pytest.raises(IntegrityError) as caught:
         db.session.flush()
     db.session.rollback()
-    assert "private.person" not in str(caught.value) and "Secret Name" not in str(caught.value)
+    app.logger.error("saving failed for %s", "other.person@example.org", exc_info=caught.value)
+    written = log_output.getvalue()
+    assert "saving failed for <email>" in written and "IntegrityError" in written
+    assert "private.person" not in written and "other.person" not in written and "Secret Name" not in written

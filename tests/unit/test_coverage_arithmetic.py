@@ -8,21 +8,36 @@ import pytest
 
 import academy.coverage
 from academy.coverage import arithmetic, periods
-from academy.coverage.arithmetic import NO_TARGET, NOT_AT_THIS_PACE, ON_PACE, REACHED, coverage_percent, project
+from academy.coverage.arithmetic import (
+    NO_TARGET,
+    NOT_AT_THIS_PACE,
+    ON_PACE,
+    REACHED,
+    coverage_percent,
+    project,
+)
 from academy.coverage.periods import Period
 
 H1, H2 = Period(2026, 1), Period(2026, 2)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("2026H1", H1), ("2026H2", H2), ("2026h2", H2), (" 2026-H2 ", H2), ("2026 H1", H1),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026H1", H1),
+        ("2026H2", H2),
+        ("2026h2", H2),
+        (" 2026-H2 ", H2),
+        ("2026 H1", H1),
+    ],
+)
 def test_parse_reads_a_half_year(text, expected):
     assert periods.parse(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", None, "2026", "2026H3", "2026H0", "26H1", "H1 2026", "2026Q1",
-                                  "2026H1; drop table"])
+@pytest.mark.parametrize(
+    "text", ["", None, "2026", "2026H3", "2026H0", "26H1", "H1 2026", "2026Q1", "2026H1; drop table"]
+)
 def test_parse_refuses_anything_else(text):
     with pytest.raises(ValueError, match="like 2026H1"):
         periods.parse(text)
@@ -60,9 +75,18 @@ def test_containing_uses_utc():
     assert periods.containing(datetime(2026, 7, 1, tzinfo=UTC)) == H2
 
 
-@pytest.mark.parametrize(("trained", "target", "expected"), [
-    (42, 60, 70), (0, 10, 0), (10, 10, 100), (15, 10, 150), (199, 200, 99), (5, None, None), (5, 0, None),
-])
+@pytest.mark.parametrize(
+    ("trained", "target", "expected"),
+    [
+        (42, 60, 70),
+        (0, 10, 0),
+        (10, 10, 100),
+        (15, 10, 150),
+        (199, 200, 99),
+        (5, None, None),
+        (5, 0, None),
+    ],
+)
 def test_coverage_percent_rounds_down_so_100_means_reached(trained, target, expected):
     assert coverage_percent(trained, target) == expected
 
@@ -108,8 +132,9 @@ def test_projection_counts_lapses_against_the_pace():
     assert project([100, 100, 100], target=150, current=H2).status == NOT_AT_THIS_PACE
 
 
-@pytest.mark.parametrize(("number", "words"), [(6, "+6"), (-2, "−2"), (0, "0"), (1.5, "+1.5"), (None, "—"),
-                                               (4.0, "+4")])
+@pytest.mark.parametrize(
+    ("number", "words"), [(6, "+6"), (-2, "−2"), (0, "0"), (1.5, "+1.5"), (None, "—"), (4.0, "+4")]
+)
 def test_signed(number, words):
     assert arithmetic.signed(number) == words
 
