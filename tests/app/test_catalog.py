@@ -51,4 +51,4 @@ def test_a_broken_reload_keeps_the_last_good_curriculum(tmp_path):
     (folder / "basics" / "course.md").write_text("---\nslug: [broken\n---\n")
     assert catalog.reload() is good
     assert catalog.last_error is not None
-    assert any("basics/course.md:2" in str(p) for p in catalog.last_error.problems)
+    assert any("basics/course.md:3: YAML error" in str(p) for p in catalog.last_error.problems)

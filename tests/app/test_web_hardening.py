@@ -99,3 +99,25 @@ def test_database_errors_reach_the_log_without_emails_or_values(app, make_user, 
     written = log_output.getvalue()
     assert "saving failed for <email>" in written and "IntegrityError" in written
     assert "private.person" not in written and "other.person" not in written and "Secret Name" not in written
+
+
+@pytest.mark.parametrize(("method", "path", "kwargs"), [
+    ("post", "/login", {"data": {"email": "a\x00@example.org", "password": "x"}}),
+    ("get", "/api/v1/coverage", {"query_string": {"community": "river\x00side"}}),
+    ("post", "/api/v1/certificates/verify", {"json": {"codes": ["7KQ2\x00"]}}),
+    ("get", "/verify/7KQ2%00M9XD", {}),
+])
+def test_nul_characters_are_refused_before_they_reach_the_database(client, method, path, kwargs):
+    """PostgreSQL cannot store or compare NUL: refused with a 400 (JSON under /api/), never a 500."""
+    response = getattr(client, method)(path, **kwargs)
+    assert response.status_code == 400
+    if path.startswith("/api/"):
+        assert "NUL" in response.get_json()["error"]
+
+
+def test_a_paper_sheet_with_nul_bytes_never_crashes(client, world):
+    sign_in_as(client, world, "trainer")
+    sheet = io.BytesIO(b"name,email\nBob\x00by Tables,\nAda Lovelace,\n")
+    response = client.post(f"/sessions/{world.args['session_id']}/paper",
+                           data={"file": (sheet, "sheet.csv")}, content_type="multipart/form-data")
+    assert response.status_code in (200, 302, 400)
