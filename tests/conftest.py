@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 import academy.courses.catalog as catalog_module
@@ -74,7 +75,14 @@ def make_app(database_url: str, tmp_path: Path, **overrides):
         "SERVER_NAME": None,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+
+    @app.teardown_request
+    def _forget_user(exc):
+        # Tests keep one app context open, so `g` outlives a request; production gets a fresh `g` each time.
+        g.pop("_login_user", None)
+
+    return app
 
 
 @pytest.fixture

@@ -69,7 +69,8 @@ def verify_form():
     return render_template("certificates/verify_form.html", form=form)
 
 
-@bp.route("/verify/<path:code>", methods=["GET", "POST"])
+@bp.route("/verify/<code>", methods=["GET", "POST"])
+@bp.route("/verify/<path:code>", methods=["GET", "POST"])  # a code typed with slashes between its groups
 @limiter.limit(_verify_limit)
 @limiter.limit("10 per minute", methods=["POST"])
 def verify(code: str):

@@ -113,7 +113,7 @@ def mark_lesson_complete(user, course: Course, lesson: Lesson, *, now: datetime 
 
 
 def check_completion(user, course: Course, *, attended: bool = False, via: str = "self-paced",
-                     now: datetime | None = None) -> CourseCompletion | None:
+                     session=None, now: datetime | None = None) -> CourseCompletion | None:
     """Record a completion and issue the certificate when the course's rule is newly met; else None."""
     now = now or utcnow()
     progress = load_progress(user, [course], now=now)[course.slug]
@@ -125,7 +125,7 @@ def check_completion(user, course: Course, *, attended: bool = False, via: str =
     db.session.flush()
     from academy.certificates.service import issue_certificate
 
-    issue_certificate(user, course, via=via, now=now)
+    issue_certificate(user, course, via=via, session=session, now=now)
     log.info("user %s completed %s version %s via %s", user.id, course.slug, course.version, via)
     return completion
 

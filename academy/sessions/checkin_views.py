@@ -62,7 +62,17 @@ def _limit_key() -> str:
     return "browser:" + (cookie.get(BINDING_KEY) or request.remote_addr or "-")
 
 
+def _short_code_limit() -> str:
+    return current_app.config.get("ACADEMY_CHECKIN_CODE_RATE_LIMIT", "300 per minute")
+
+
+def _not_a_short_code() -> bool:
+    """QR tokens (144 bits) cannot be guessed; a six-character code in the address could be: limit it."""
+    return not codes.looks_like_short((request.view_args or {}).get("token", ""))
+
+
 @bp.get("/checkin/<int:session_id>/<token>")
+@limiter.limit(_short_code_limit, exempt_when=_not_a_short_code)
 def scan(session_id: int, token: str):
     """What the QR code opens: verify the code before anything else, then hand out a ticket."""
     session = db.session.get(TrainingSession, session_id)

@@ -97,4 +97,5 @@ def _complete(session: TrainingSession, course: Course, user, now: datetime) -> 
         return False
     if progress.complete:
         return True  # completed before (say, self-paced); the certificate they hold stands
-    return courses.check_completion(user, course, attended=True, via="in-person", now=now) is not None
+    return courses.check_completion(user, course, attended=True, via="in-person", session=session,
+                                    now=now) is not None

@@ -28,7 +28,8 @@ class TrainingSession(db.Model):
     starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
     place: Mapped[str] = mapped_column(String(300))
-    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id", ondelete="SET NULL"), index=True)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id", ondelete="SET NULL"),
+                                                     index=True)
     capacity: Mapped[int | None]
     require_quiz: Mapped[bool] = mapped_column(default=False)
     secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(32))  # rotating codes
@@ -39,7 +40,8 @@ class TrainingSession(db.Model):
 
     community = relationship("Community")
     trainers = relationship("User", secondary=session_trainers)
-    attendances: Mapped[list[Attendance]] = relationship(back_populates="session", cascade="all, delete-orphan")
+    attendances: Mapped[list[Attendance]] = relationship(back_populates="session",
+                                                         cascade="all, delete-orphan")
 
     @property
     def is_frozen(self) -> bool:

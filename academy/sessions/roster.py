@@ -129,6 +129,8 @@ def parse_csv(data: bytes) -> list[PaperLine]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PaperError("Save the file as CSV in UTF-8 and try again.") from exc
+    if "\x00" in text:  # PostgreSQL can neither store nor compare NUL characters
+        raise PaperError("That file is not plain text: save it as CSV in UTF-8 and try again.")
     rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
     header = [c.strip().lower() for c in rows[0]] if rows else []
     if "name" in header:

@@ -143,3 +143,13 @@ def test_two_instances_share_counts_through_redis(app, client, tmp_path, redis_p
     assert _second_instance(app, tmp_path, REDIS_URI, redis_prefix) == 429
     # the same second instance with its own memory counts lets the sign-in through: the 429 came from Redis
     assert _second_instance(app, tmp_path, "memory://", redis_prefix) == 200
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True,
+                                         "ACADEMY_CHECKIN_CODE_RATE_LIMIT": "3 per minute"}])
+def test_short_codes_in_the_scan_address_are_limited_but_qr_tokens_are_not(client):
+    """Six characters could be guessed by trying them all; a room of QR scans behind one address must pass."""
+    statuses = _exhaust(client, "GET", "/checkin/1/ABCDEF", 3)
+    assert statuses == [400, 400, 400, 429]
+    token = "x" * 24  # the shape of a QR token (wrong, so refused, but never limited)
+    assert {client.get(f"/checkin/1/{token}").status_code for _ in range(6)} == {400}
