@@ -6,7 +6,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-DEFAULT_SECRET = "dev-only-not-secret"
+DEFAULT_SECRET = "dev-only-not-secret"  # noqa: S105 - the known value the app refuses to run with
 
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "ACADEMY_PUBLIC_URL", "ACADEMY_CURRICULA", "RATELIMIT_STORAGE_URI",
             "ACADEMY_PROXY_FIX")

@@ -7,7 +7,7 @@ import importlib
 from academy.accounts import service as accounts
 from academy.extensions import db
 
-DEMO_PASSWORD = "demo-password-1"
+DEMO_PASSWORD = "demo-password-1"  # noqa: S105 - printed on purpose: the demo's shared login
 
 COMMUNITIES = [
     ("riverside", "Riverside Coalition", "us"),
@@ -45,7 +45,7 @@ def populate() -> list[str]:
             coordinator.coordinated_communities.append(community)
     db.session.commit()
     ctx = {"users": users, "communities": communities}
-    lines = ["", "Demo logins (password for all: %s):" % DEMO_PASSWORD]
+    lines = ["", f"Demo logins (password for all: {DEMO_PASSWORD}):"]
     lines += [f"  {role:<12} {user.email}" for role, user in users.items()]
     for name in DOMAIN_MODULES:
         try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, refresh
+from flask_babel import format_date, get_locale, refresh
 from flask_login import current_user
 
 from academy.extensions import db
@@ -12,6 +12,11 @@ from academy.extensions import db
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
 
 bp = Blueprint("i18n", __name__)
+
+
+def N_(message: str) -> str:  # noqa: N802 (the name pybabel looks for)
+    """Mark a message for translation where it is written (a service); the view translates it when shown."""
+    return message
 
 
 def select_locale() -> str:
@@ -30,6 +35,13 @@ def current_locale() -> str:
     return str(locale) if locale else "en"
 
 
+def long_date(value) -> str:
+    """Format a date the way the interface's language writes it in full: 22 November 2026, 22 de noviembre."""
+    if value is None:
+        return ""
+    return format_date(value, "d MMMM y" if current_locale() == "en" else "long")
+
+
 def languages() -> list[tuple[str, str]]:
     """Return (code, name in that language) for every interface language, in configured order."""
     return [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
@@ -41,6 +53,7 @@ def init_app(app: Flask) -> None:
 
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.globals.update(current_locale=current_locale, interface_languages=languages)
+    app.jinja_env.filters["long_date"] = long_date
     # Flask-Babel caches the locale in g, which outlives a request when an app context was pushed before it
     # (tests, scripts): choose afresh for every request.
     app.before_request(refresh)

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -112,11 +114,11 @@ def _profile_helpers() -> dict:
 
 class TokenForm(FlaskForm):
     name = StringField(
-        "Token name",
-        validators=[DataRequired(message="Name the token, e.g. the script using it."), Length(max=100)],
-        description="What the token is for, e.g. 'Quarterly report script'.",
+        _l("Token name"),
+        validators=[DataRequired(message=_l("Name the token, e.g. the script using it.")), Length(max=100)],
+        description=_l("What the token is for, e.g. 'Quarterly report script'."),
     )
-    submit = SubmitField("Create token")
+    submit = SubmitField(_l("Create token"))
 
 
 @bp.route("/account/tokens/new", methods=["GET", "POST"])
@@ -141,5 +143,5 @@ def revoke(token_id: int):
         abort(404)
     revoke_token(record)
     db.session.commit()
-    flash(f"The token “{record.name}” is revoked: scripts using it are refused from now on.", "success")
+    flash(_("The token “%(name)s” is revoked: scripts using it are refused from now on.", name=record.name), "success")
     return redirect(url_for("accounts.profile") + "#tokens-h")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, render_template, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -77,7 +78,7 @@ def audit_home():
     except register.TooMany as exc:
         return _check_page(form, error=str(exc), status=413)
     if not typed:
-        return _check_page(form, error="Paste at least one code, or choose a CSV file.", status=400)
+        return _check_page(form, error=_("Paste at least one code, or choose a CSV file."), status=400)
     return _check_page(form, results=_check(typed))
 
 
@@ -85,7 +86,7 @@ def audit_download():
     """Download the results of a check as CSV."""
     form = forms.AuditDownloadForm(prefix="download")
     if not form.validate_on_submit():
-        return _check_page(forms.AuditCheckForm(formdata=None), error="Check the codes again.", status=400)
+        return _check_page(forms.AuditCheckForm(formdata=None), error=_("Check the codes again."), status=400)
     try:
         typed = register.read_codes(form.codes.data or "")
     except register.TooMany as exc:
@@ -120,12 +121,12 @@ def too_large(exc: RequestEntityTooLarge):
     """Refuse an oversized upload with the check page, not a bare error."""
     if request.endpoint not in ("certificates.audit_home", "certificates.audit_download"):
         return render_template(
-            "error.html", code=413, name="Too large", description=str(exc.description)
+            "error.html", code=413, name=_("File too large"), description=str(exc.description)
         ), 413
     return _check_page(
         forms.AuditCheckForm(formdata=None),
         status=413,
-        error="That file is larger than 1 MB. Split it into files of at most 1,000 codes.",
+        error=_("That file is larger than 1 MB. Split it into files of at most 1,000 codes."),
     )
 
 

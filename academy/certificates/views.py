@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from academy.accounts.permissions import can_revoke
@@ -13,11 +15,14 @@ from academy.extensions import db, limiter
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
 STATUS_WORDS = {"valid": "Valid", "expired": "Expired", "revoked": "Revoked", "superseded": "Superseded"}
+# The words on the pages, in the reader's language (STATUS_WORDS stays English for the printed PDF).
+STATUS_SHOWN = {"valid": _l("Valid"), "expired": _l("Expired"), "revoked": _l("Revoked"),
+                "superseded": _l("Superseded")}
 STATUS_EXPLAINED = {
-    "valid": "This certificate is genuine and current.",
-    "expired": "This certificate is genuine but its validity period has ended.",
-    "revoked": "This certificate was withdrawn by the academy and is no longer valid.",
-    "superseded": "This certificate was replaced by a newer one (a renewal or a retake).",
+    "valid": _l("This certificate is genuine and current."),
+    "expired": _l("This certificate is genuine but its validity period has ended."),
+    "revoked": _l("This certificate was withdrawn by the academy and is no longer valid."),
+    "superseded": _l("This certificate was replaced by a newer one (a renewal or a retake)."),
 }
 
 
@@ -32,7 +37,7 @@ def _private(response):
 @bp.app_context_processor
 def _status_helpers() -> dict:
     return {
-        "cert_status_words": STATUS_WORDS,
+        "cert_status_words": STATUS_SHOWN,
         "cert_status_explained": STATUS_EXPLAINED,
         "grouped_code": codes.group,
         "cert_sector_label": sector_label,
@@ -170,9 +175,9 @@ def include_name(code: str):
         service.set_include_name(certificate, form.include_name.data)
         db.session.commit()
         flash(
-            "Your name will be in the signed credential."
+            _("Your name will be in the signed credential.")
             if certificate.include_name
-            else "Your name will be left out of the signed credential.",
+            else _("Your name will be left out of the signed credential."),
             "success",
         )
     return redirect(url_for(".show", code=codes.group(certificate.code)))
@@ -191,7 +196,7 @@ def revoke(code: str):
     if certificate.revoked_at is None and form.validate_on_submit():
         service.revoke_certificate(certificate, current_user, form.reason.data)
         db.session.commit()
-        flash("The certificate is revoked. Its public page and signed credential now say so.", "success")
+        flash(_("The certificate is revoked. Its public page and signed credential now say so."), "success")
         return redirect(url_for(".verify", code=codes.group(certificate.code)))
     return render_template(
         "certificates/revoke.html", cert=certificate, status=certificate.status(), form=form

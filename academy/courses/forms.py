@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
-JURISDICTION_LABELS = {"us": "United States", "ca": "Canada", "ca-bc": "British Columbia"}
+JURISDICTION_LABELS = {"us": _l("United States"), "ca": _l("Canada"), "ca-bc": _l("British Columbia")}
 
 
 def jurisdiction_label(jurisdiction: str) -> str:
-    return JURISDICTION_LABELS.get(jurisdiction, jurisdiction.upper())
+    return str(JURISDICTION_LABELS.get(jurisdiction, jurisdiction.upper()))
 
 
 class ResourceFilterForm(FlaskForm):
@@ -18,7 +19,7 @@ class ResourceFilterForm(FlaskForm):
     class Meta:
         csrf = False
 
-    jurisdiction = SelectField("Show services for", validate_choice=False)
+    jurisdiction = SelectField(_l("Show services for"), validate_choice=False)
 
     def set_choices(self, jurisdictions: list[str]) -> None:
-        self.jurisdiction.choices = [("", "All places")] + [(j, jurisdiction_label(j)) for j in jurisdictions]
+        self.jurisdiction.choices = [("", _l("All places"))] + [(j, jurisdiction_label(j)) for j in jurisdictions]

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from flask import url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -166,11 +168,13 @@ def next_step(progress: CourseProgress) -> tuple[str, str]:
     course, kind = progress.course, progress.next_step
     if kind == "lesson":
         lesson = progress.next_lesson
-        label = "Continue" if progress.done or progress.last_lesson else "Start the first lesson"
-        return url_for("courses.lesson", slug=course.slug, lesson=lesson.slug), f"{label}: {lesson.title}"
+        title = lesson.translations.get(str(get_locale()), lesson).title
+        label = _("Continue: %(lesson)s", lesson=title) if progress.done or progress.last_lesson else \
+            _("Start the first lesson: %(lesson)s", lesson=title)
+        return url_for("courses.lesson", slug=course.slug, lesson=lesson.slug), label
     if kind == "quiz":
-        return url_for("quizzes.start", slug=course.slug), "Take the quiz"
-    return url_for("courses.course", slug=course.slug), "See the course"
+        return url_for("quizzes.start", slug=course.slug), _("Take the quiz")
+    return url_for("courses.course", slug=course.slug), _("See the course")
 
 
 def learning_summary(user) -> dict:

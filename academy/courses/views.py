@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -30,6 +31,7 @@ from academy.courses.forms import ResourceFilterForm, jurisdiction_label
 from academy.courses.progress import EnrolmentState
 from academy.curriculum.model import Course, Curriculum
 from academy.extensions import db
+from academy.i18n import current_locale
 
 bp = Blueprint("courses", __name__, template_folder="templates")
 PARTS_KEY = "academy.lesson_parts"
@@ -133,12 +135,13 @@ def _lesson_parts(cur: Curriculum, course: Course, lesson, previous, following) 
     if cache.get("curriculum") is not cur:  # a reloaded curriculum starts a new cache
         cache.clear()
         cache["curriculum"] = cur
-    key = (course.slug, lesson.slug, lesson.language)
+    key = (course.slug, lesson.slug, lesson.language, current_locale())  # the headings follow the interface
     if key not in cache:
         template = "courses/_lesson_parts.html"
         resources = [cur.resources[r] for r in lesson.resources if r in cur.resources]
+        neighbours = (translated(previous) if previous else None, translated(following) if following else None)
         cache[key] = (get_template_attribute(template, "body")(course, lesson, resources, jurisdiction_label),
-                      get_template_attribute(template, "tail")(course, lesson, previous, following))
+                      get_template_attribute(template, "tail")(course, lesson, *neighbours))
     return cache[key]
 
 
@@ -155,7 +158,7 @@ def complete_lesson(slug: str, lesson: str):
     completion = service.check_completion(current_user, course)
     db.session.commit()
     if completion is not None:
-        flash(f"Course complete: {course.title}. Your certificate is ready.", "success")
+        flash(_("Course complete: %(course)s. Your certificate is ready.", course=course.title), "success")
         return redirect(url_for("courses.course", slug=slug))
     index = course.lessons.index(original)
     if index + 1 < len(course.lessons):

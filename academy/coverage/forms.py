@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, SubmitField
 from wtforms.validators import NumberRange, Optional, ValidationError
@@ -27,9 +28,9 @@ class SelectorForm(FlaskForm):
     class Meta:
         csrf = False
 
-    community = SelectField("Community", validate_choice=False)  # checked by the view: 404 or 403
-    period = SelectField("Half-year", validate_choice=False, validators=[_period_check])
-    submit = SubmitField("Show")
+    community = SelectField(_l("Community"), validate_choice=False)  # checked by the view: 404 or 403
+    period = SelectField(_l("Half-year"), validate_choice=False, validators=[_period_check])
+    submit = SubmitField(_l("Show"))
 
     def set_choices(self, communities: Iterable, period_choices: Iterable[periods.Period]) -> None:
         self.community.choices = [(c.slug, c.name) for c in communities]
@@ -42,8 +43,8 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    period = SelectField("Half-year", validate_choice=False, validators=[_period_check])
-    submit = SubmitField("Show")
+    period = SelectField(_l("Half-year"), validate_choice=False, validators=[_period_check])
+    submit = SubmitField(_l("Show"))
 
     def set_choices(self, period_choices: Iterable[periods.Period]) -> None:
         self.period.choices = [(str(p), f"{p} ({p.label})") for p in period_choices]
@@ -66,7 +67,7 @@ def target_rows(sectors: Iterable[Sector]) -> list[tuple[str, str, str]]:
 
 
 class TargetsBase(FlaskForm):
-    submit = SubmitField("Save targets")
+    submit = SubmitField(_l("Save targets"))
 
     rows: list[tuple[str, str, str]] = []
 
@@ -90,10 +91,11 @@ def targets_form(sectors: Iterable[Sector], **kwargs) -> TargetsBase:
     attrs = {"rows": rows}
     for sector, subrole, label in rows:
         attrs[target_field_name(sector, subrole)] = IntegerField(
-            f"Target for {label}",
+            _l("Target for %(label)s", label=label),
             validators=[
                 Optional(),
-                NumberRange(min=0, max=MAX_TARGET, message=f"Give a whole number from 0 to {MAX_TARGET:,}."),
+                NumberRange(min=0, max=MAX_TARGET,
+                            message=_l("Give a whole number from 0 to %(max)s.", max=f"{MAX_TARGET:,}")),
             ],
         )
     form_class = type("TargetsForm", (TargetsBase,), attrs)

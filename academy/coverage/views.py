@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -158,7 +159,7 @@ def targets():
             current_user.id,
             changed,
         )
-        flash(f"Targets for {period} saved.", "success")
+        flash(_("Targets for %(period)s saved.", period=str(period)), "success")
         return redirect(url_for("coverage.dashboard", community=community.slug, period=str(period)))
     copied = _prefill(form, community.id, period) if request.method == "GET" else None
     return render_template(

@@ -13,6 +13,7 @@ from academy.courses import service as courses
 from academy.curriculum.model import Course, Question
 from academy.database import utcnow
 from academy.extensions import db
+from academy.i18n import N_
 from academy.quizzes import grading
 from academy.quizzes.models import QuizAttempt
 
@@ -97,15 +98,15 @@ def start_attempt(user, course: Course, *, now: datetime | None = None,
                   rng: random.Random | None = None) -> QuizAttempt:
     """Return the open attempt or start one with its own shuffled layout; raise QuizError if not allowed."""
     if course.quiz is None:
-        raise QuizError("This course has no quiz.")
+        raise QuizError(N_("This course has no quiz."))
     status = quiz_status(user, course, now=now)
     if status.open_attempt is not None:
         return status.open_attempt
     reason = status.blocked_reason
     if reason is not None:
-        raise QuizError({"passed": "You have already passed this quiz.",
-                         "no-attempts": "You have used all your attempts at this quiz.",
-                         "cooldown": "Please wait before trying the quiz again."}[reason])
+        raise QuizError({"passed": N_("You have already passed this quiz."),
+                         "no-attempts": N_("You have used all your attempts at this quiz."),
+                         "cooldown": N_("Please wait before trying the quiz again.")}[reason])
     rng = rng or _random
     previous = status.attempts[-1].layout if status.attempts else None
     layout = shuffled_layout(course.quiz.questions, rng)
@@ -124,7 +125,7 @@ def start_attempt(user, course: Course, *, now: datetime | None = None,
 def attempt_questions(attempt: QuizAttempt, course: Course) -> list[tuple[Question, list]]:
     """Return the attempt's questions in its order, each with its options in the order shown."""
     if course.quiz is None or attempt.version != course.version:
-        raise QuizError("This quiz has changed since the attempt began. Please start a new attempt.")
+        raise QuizError(N_("This quiz has changed since the attempt began. Please start a new attempt."))
     questions = {q.id: q for q in course.quiz.questions}
     result = []
     for question_id, option_ids in attempt.layout:
@@ -138,7 +139,7 @@ def submit_attempt(user, course: Course, attempt: QuizAttempt, answers: dict[str
                    now: datetime | None = None) -> grading.Result:
     """Grade and record the answers once; raise grading.InvalidAnswers or QuizError and record nothing."""
     if attempt.submitted_at is not None:
-        raise QuizError("This attempt has already been submitted.")
+        raise QuizError(N_("This attempt has already been submitted."))
     questions = [q for q, _options in attempt_questions(attempt, course)]
     result = grading.grade(questions, answers, course.pass_mark)
     # A conditional update, so two racing submissions of one attempt cannot both be recorded.
@@ -147,7 +148,7 @@ def submit_attempt(user, course: Course, attempt: QuizAttempt, answers: dict[str
             answers={qid: list(chosen) for qid, chosen in answers.items()}, score=result.score_percent,
             passed=result.passed, submitted_at=now or utcnow()).execution_options(synchronize_session=False))
     if done.rowcount != 1:
-        raise QuizError("This attempt has already been submitted.")
+        raise QuizError(N_("This attempt has already been submitted."))
     db.session.refresh(attempt)
     log.info("user %s submitted quiz attempt %s on %s: %s%%", user.id, attempt.id, course.slug,
              result.score_percent)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from academy.accounts.forms import EmptyForm
@@ -10,12 +11,13 @@ from academy.courses import service as courses
 from academy.courses.access import course_or_404, ensure_enrolled
 from academy.curriculum.model import Course
 from academy.extensions import db
+from academy.i18n import N_
 from academy.quizzes import forms, grading, service
 from academy.quizzes.models import QuizAttempt
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
 
-INVALID = "Those answers do not belong to this quiz. Reload the quiz and try again."
+INVALID = N_("Those answers do not belong to this quiz. Reload the quiz and try again.")
 
 
 def _quiz_course_or_404(slug: str) -> Course:
@@ -58,7 +60,7 @@ def begin(slug: str):
     try:
         attempt = service.start_attempt(current_user, course)
     except service.QuizError as exc:
-        flash(str(exc), "warning")
+        flash(_(str(exc)), "warning")
         return redirect(url_for("quizzes.start", slug=slug))
     db.session.commit()
     return redirect(url_for("quizzes.attempt", slug=slug, attempt_id=attempt.id))
@@ -72,13 +74,13 @@ def attempt(slug: str, attempt_id: int):
     attempt = _own_attempt_or_404(course, attempt_id)
     if attempt.submitted_at is not None:
         if request.method == "POST":
-            flash("This attempt was already submitted; here is its result.", "info")
+            flash(_("This attempt was already submitted; here is its result."), "info")
             return redirect(url_for("quizzes.attempt", slug=slug, attempt_id=attempt.id), code=303)
         return _result_page(course, attempt)
     try:
         shown = service.attempt_questions(attempt, course)
     except service.QuizError as exc:
-        flash(str(exc), "warning")
+        flash(_(str(exc)), "warning")
         return redirect(url_for("quizzes.start", slug=slug))
     if request.method == "POST":
         return _submit(course, attempt, shown)
@@ -95,7 +97,7 @@ def _submit(course: Course, attempt: QuizAttempt, shown):
     try:
         grading.validate(questions, answers)
     except grading.InvalidAnswers:
-        abort(400, INVALID)
+        abort(400, _(INVALID))
     missing = grading.unanswered(questions, answers)
     if missing and not forms.wants_to_submit_unanswered(request.form):
         return render_template("quizzes/take.html", course=course, attempt=attempt, shown=shown, form=form,
@@ -104,7 +106,7 @@ def _submit(course: Course, attempt: QuizAttempt, shown):
         service.submit_attempt(current_user, course, attempt, answers)
     except service.QuizError as exc:
         db.session.rollback()
-        flash(str(exc), "info")
+        flash(_(str(exc)), "info")
     else:
         db.session.commit()
     return redirect(url_for("quizzes.attempt", slug=course.slug, attempt_id=attempt.id), code=303)

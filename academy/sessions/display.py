@@ -7,6 +7,7 @@ import io
 from datetime import datetime
 
 import qrcode
+from flask_babel import gettext
 from qrcode.constants import ERROR_CORRECT_M
 
 from academy.sessions import codes, service
@@ -28,6 +29,11 @@ def qr_data_url(text: str) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def _message(error: str | None) -> str | None:
+    """The display's notice, in the trainer's language."""
+    return gettext(error) if error else None
+
+
 def state(session: TrainingSession, public_url: str, now: datetime) -> dict:
     """Everything the display page needs for one refresh."""
     moment = now.timestamp()
@@ -41,6 +47,6 @@ def state(session: TrainingSession, public_url: str, now: datetime) -> dict:
         "capacity": session.capacity,
         "seconds_left": round(codes.seconds_left(moment), 2),
         "step": codes.STEP,
-        "message": service.window_error(session, now),
+        "message": _message(service.window_error(session, now)),
         "status": session.status,
     }

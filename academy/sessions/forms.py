@@ -26,27 +26,27 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class SessionForm(FlaskForm):
-    course = SelectField("Course", validators=[DataRequired(message="Choose the course taught.")])
-    title = StringField("Session name", validators=[Optional(), Length(max=200)],
-                        description="Shown on the check-in screen. Leave empty to use the course title.")
-    starts_at = DateTimeLocalField("Starts", format=DATETIME_FORMAT,
-                                   validators=[DataRequired(message="Enter the date and time it starts.")])
-    ends_at = DateTimeLocalField("Ends", format=DATETIME_FORMAT,
-                                 validators=[DataRequired(message="Enter the date and time it ends.")])
-    place = StringField("Place", validators=[DataRequired(), Length(max=300)],
-                        description="The room and address, as attendees should find it.")
-    community = SelectField("Community", coerce=str, validators=[Optional()])
-    capacity = IntegerField("Capacity", validators=[Optional(), NumberRange(min=1, max=10000)],
-                            description="Seats in the room. Check-ins above it are accepted and flagged.")
-    trainers = SelectMultipleField("Trainers", coerce=int, validators=[Optional()],
-                                   description="Everyone chosen can show the check-in code and fix the "
-                                               "roster.")
-    require_quiz = BooleanField("Attendees must also pass the course quiz afterwards")
-    submit = SubmitField("Save session")
+    course = SelectField(_l("Course"), validators=[DataRequired(message=_l("Choose the course taught."))])
+    title = StringField(_l("Session name"), validators=[Optional(), Length(max=200)],
+                        description=_l("Shown on the check-in screen. Leave empty to use the course title."))
+    starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT,
+                                   validators=[DataRequired(message=_l("Enter the date and time it starts."))])
+    ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT,
+                                 validators=[DataRequired(message=_l("Enter the date and time it ends."))])
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=300)],
+                        description=_l("The room and address, as attendees should find it."))
+    community = SelectField(_l("Community"), coerce=str, validators=[Optional()])
+    capacity = IntegerField(_l("Capacity"), validators=[Optional(), NumberRange(min=1, max=10000)],
+                            description=_l("Seats in the room. Check-ins above it are accepted and flagged."))
+    trainers = SelectMultipleField(_l("Trainers"), coerce=int, validators=[Optional()],
+                                   description=_l("Everyone chosen can show the check-in code and fix the "
+                                               "roster."))
+    require_quiz = BooleanField(_l("Attendees must also pass the course quiz afterwards"))
+    submit = SubmitField(_l("Save session"))
 
     def set_choices(self, courses, communities, trainers) -> None:
-        self.course.choices = [("", "Choose a course")] + [(c.slug, c.title) for c in courses]
-        self.community.choices = [("", "No community")] + [(str(c.id), c.name) for c in communities]
+        self.course.choices = [("", _l("Choose a course"))] + [(c.slug, c.title) for c in courses]
+        self.community.choices = [("", _l("No community"))] + [(str(c.id), c.name) for c in communities]
         self.trainers.choices = [(u.id, u.name) for u in trainers]
 
     def validate_ends_at(self, field) -> None:
@@ -83,25 +83,25 @@ class CodeForm(FlaskForm):
 
 class MarkForm(FlaskForm):
     user_id = HiddenField(validators=[DataRequired()])
-    reason = StringField("Reason", validators=[Optional(), Length(max=300)])
-    submit = SubmitField("Mark present")
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Mark present"))
 
 
 class WalkInForm(FlaskForm):
-    name = StringField("Walk-in's full name", validators=[DataRequired(message="Enter the person's name."),
+    name = StringField(_l("Walk-in's full name"), validators=[DataRequired(message=_l("Enter the person's name.")),
                                                           Length(max=200)],
-                       description="Someone without an account. Walk-ins are counted but get no certificate.")
-    reason = StringField("Reason", validators=[Optional(), Length(max=300)])
-    submit = SubmitField("Add walk-in")
+                       description=_l("Someone without an account. Walk-ins are counted but get no certificate."))
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
+    submit = SubmitField(_l("Add walk-in"))
 
 
 class ReasonForm(FlaskForm):
-    reason = StringField("Reason", validators=[DataRequired(message="Say why."), Length(max=300)])
-    submit = SubmitField("Remove")
+    reason = StringField(_l("Reason"), validators=[DataRequired(message=_l("Say why.")), Length(max=300)])
+    submit = SubmitField(_l("Remove"))
 
 
 class PaperForm(FlaskForm):
-    names = TextAreaField("Names from the sheet", validators=[Optional()],
-                          description="One person per line: the name, then the email if they wrote one.")
-    file = FileField("Or upload a CSV", description="A `name` column and optionally an `email` column.")
-    submit = SubmitField("Add to the roster")
+    names = TextAreaField(_l("Names from the sheet"), validators=[Optional()],
+                          description=_l("One person per line: the name, then the email if they wrote one."))
+    file = FileField(_l("Or upload a CSV"), description=_l("A `name` column and optionally an `email` column."))
+    submit = SubmitField(_l("Add to the roster"))

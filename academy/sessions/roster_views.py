@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from academy.accounts.models import User
@@ -47,7 +48,7 @@ def mark(session_id: int):
     user_id = parse_id(form.user_id.data)  # ASCII digits that fit a column ("²".isdigit() is True)
     user = db.session.get(User, user_id) if user_id is not None else None
     if not form.validate_on_submit() or user is None or not user.is_active:
-        form.reason.errors.append("Choose someone from the search results.")
+        form.reason.errors.append(_("Choose someone from the search results."))
         return _render(session, 400, mark_form=form)
     try:
         result = service.check_in(session, user, method="manual", marked_by=current_user,
@@ -56,8 +57,8 @@ def mark(session_id: int):
         form.reason.errors.append(str(exc))
         return _render(session, 409, mark_form=form)
     db.session.commit()
-    flash(f"{user.name} is marked present." if result.created else f"{user.name} was already checked in.",
-          "success" if result.created else "info")
+    flash(_("%(name)s is marked present.", name=user.name) if result.created
+          else _("%(name)s was already checked in.", name=user.name), "success" if result.created else "info")
     return redirect(url_for("sessions.roster", session_id=session.id))
 
 
@@ -75,10 +76,10 @@ def walk_in(session_id: int):
         form.name.errors.append(str(exc))
         return _render(session, 409, walk_in_form=form)
     if added is None:
-        form.name.errors.append("Someone of that name is already on the roster.")
+        form.name.errors.append(_("Someone of that name is already on the roster."))
         return _render(session, 409, walk_in_form=form)
     db.session.commit()
-    flash(f"{added.name} is added as a walk-in.", "success")
+    flash(_("%(name)s is added as a walk-in.", name=added.name), "success")
     return redirect(url_for("sessions.roster", session_id=session.id))
 
 
@@ -99,7 +100,7 @@ def unmark(session_id: int, attendance_id: int):
             form.reason.errors.append(str(exc))
         else:
             db.session.commit()
-            flash(f"{name} is removed from the roster.", "success")
+            flash(_("%(name)s is removed from the roster.", name=name), "success")
             return redirect(url_for("sessions.roster", session_id=session.id))
     return _render(session, 400, reason_form=form, reason_for=attendance.id)
 
@@ -115,8 +116,9 @@ def paper(session_id: int):
         if lines:
             result = roster.import_paper(session, lines, current_user)
             db.session.commit()
-            flash(f"{len(result.added)} added from the paper sheet ({result.matched} matched an account by "
-                  f"email); {len(result.already)} already on the roster.", "success")
+            flash(_("%(added)s added from the paper sheet (%(matched)s matched an account by email); "
+                    "%(already)s already on the roster.", added=len(result.added), matched=result.matched,
+                    already=len(result.already)), "success")
             return redirect(url_for("sessions.roster", session_id=session.id))
     status = 400 if form.is_submitted() else 200
     return render_template("sessions/paper.html", session=session, form=form,
@@ -137,7 +139,7 @@ def _paper_lines(form: PaperForm) -> list[roster.PaperLine] | None:
         field.errors.append(str(exc))
         return None
     if not lines:
-        field.errors.append("Type at least one name, or choose a CSV file.")
+        field.errors.append(_("Type at least one name, or choose a CSV file."))
         return None
     return lines
 

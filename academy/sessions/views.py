@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -92,7 +93,7 @@ def _save(form: SessionForm, session: TrainingSession | None) -> TrainingSession
     """Validate the rest of the form against the course, then save; None if an error was shown."""
     course = get_course(form.course.data)
     if form.require_quiz.data and course.quiz is None:
-        form.require_quiz.errors.append("This course has no quiz.")
+        form.require_quiz.errors.append(_("This course has no quiz."))
         return None
     chosen = [u for u in _trainer_choices() if u.id in (form.trainers.data or [])]
     try:
@@ -128,7 +129,7 @@ def new():
         session = _save(form, None)
         if session is not None:
             db.session.commit()
-            flash("The session is scheduled.", "success")
+            flash(_("The session is scheduled."), "success")
             return redirect(url_for("sessions.roster", session_id=session.id))
     return render_template("sessions/edit.html", form=form, session=None)
 
@@ -138,12 +139,12 @@ def new():
 def edit(session_id: int):
     session = load_managed(session_id)
     if session.is_frozen:
-        flash(f"This session is {session.status}; it can no longer be edited.", "error")
+        flash(_("This session is closed or cancelled; it can no longer be edited."), "error")
         return redirect(url_for("sessions.roster", session_id=session.id))
     form = _session_form(session)
     if form.validate_on_submit() and _save(form, session) is not None:
         db.session.commit()
-        flash("The session is saved.", "success")
+        flash(_("The session is saved."), "success")
         return redirect(url_for("sessions.roster", session_id=session.id))
     return render_template("sessions/edit.html", form=form, session=session)
 
@@ -160,7 +161,7 @@ def cancel(session_id: int):
             form.reason.errors.append(str(exc))
         else:
             db.session.commit()
-            flash("The session is cancelled.", "success")
+            flash(_("The session is cancelled."), "success")
             return redirect(url_for("sessions.roster", session_id=session.id))
     return render_template("sessions/cancel.html", session=session, form=form)
 
