@@ -162,7 +162,7 @@ def shots(facts: dict) -> list[tuple[str, str | None, str | None, dict]]:
         ("trainer-display", "trainer", f"/sessions/{facts['session']}/display", DESKTOP),
         ("coverage", "coordinator", "/coverage", DESKTOP),
         ("resources", None, "/resources", DESKTOP),
-        ("home-trainee-es", "trainee-es", "/", PHONE),
+        ("lesson-phone-es", "trainee-es", "/courses/foundation/lessons/who-is-at-risk", PHONE),
     ]
 
 

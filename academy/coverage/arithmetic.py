@@ -48,9 +48,7 @@ class Projection:
         return "no target"
 
 
-def project(
-    history: Sequence[int], target: int | None, current: Period, horizon: int = HORIZON
-) -> Projection:
+def project(history: Sequence[int], target: int | None, current: Period, horizon: int = HORIZON) -> Projection:
     """Project when the trained headcount reaches the target, at the pace of the last two half-years.
 
     `history` holds the people trained at the end of consecutive half-years, oldest first, the last one being
@@ -75,7 +73,5 @@ def signed(number: float | int | None) -> str:
     """Return a change with its sign, '+6', '-2', '0' or '1.5'; an em dash when unknown."""
     if number is None:
         return "—"
-    text = (
-        f"{round(number, 1):g}" if isinstance(number, float) and not number.is_integer() else str(int(number))
-    )
+    text = f"{round(number, 1):g}" if isinstance(number, float) and not number.is_integer() else str(int(number))
     return f"+{text}" if number > 0 else text.replace("-", "−")

@@ -104,9 +104,7 @@ def sparkline(values: Sequence[int], width: int = 80, height: int = 22) -> str:
     """Draw a small line of a series; decorative (aria-hidden), the numbers sit beside it."""
     scale = max([1, *values])
     step = width / max(len(values) - 1, 1)
-    points = " ".join(
-        f"{i * step:.1f},{height - 2 - (height - 4) * v / scale:.1f}" for i, v in enumerate(values)
-    )
+    points = " ".join(f"{i * step:.1f},{height - 2 - (height - 4) * v / scale:.1f}" for i, v in enumerate(values))
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" aria-hidden="true" focusable="false">'

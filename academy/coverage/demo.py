@@ -207,9 +207,7 @@ def _sessions(community, certificates: list[Certificate], trainer: User | None, 
     groups: dict[tuple, list[Certificate]] = {}
     for cert in certificates:
         if cert.earned_via == "in-person":
-            groups.setdefault(
-                (cert.course_slug, cert.issued_at.year, (cert.issued_at.month - 1) // 3), []
-            ).append(cert)
+            groups.setdefault((cert.course_slug, cert.issued_at.year, (cert.issued_at.month - 1) // 3), []).append(cert)
     for (slug, _, _), members in groups.items():
         starts = min(min(c.issued_at for c in members) - timedelta(hours=3), now - timedelta(days=1))
         session = TrainingSession(
@@ -227,9 +225,7 @@ def _sessions(community, certificates: list[Certificate], trainer: User | None, 
         for cert in members:
             if cert.user_id not in seen:
                 seen.add(cert.user_id)
-                session.attendances.append(
-                    Attendance(user_id=cert.user_id, method="qr", checked_in_at=starts)
-                )
+                session.attendances.append(Attendance(user_id=cert.user_id, method="qr", checked_in_at=starts))
         db.session.add(session)
         db.session.flush()
         for cert in members:
@@ -283,8 +279,7 @@ def populate(ctx: dict) -> list[str]:
             held = _sessions(community, certificates, ctx["users"].get("trainer"), now)
             db.session.flush()
             lines.append(
-                f"  {community.name}: {len(people)} people, {len(certificates)} certificates, "
-                f"{held} sessions added"
+                f"  {community.name}: {len(people)} people, {len(certificates)} certificates, {held} sessions added"
             )
         _targets(community, now, rng)
         lines.append(f"  /coverage?community={slug}")

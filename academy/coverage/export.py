@@ -91,9 +91,7 @@ def _row_json(dashboard: Dashboard, row: Row) -> dict:
             "period": str(row.projection.period) if row.projection.period else None,
             "pace_per_period": row.projection.pace,
         },
-        "trend": [
-            {"period": str(p), "trained": n} for p, n in zip(dashboard.periods, counts.history, strict=True)
-        ],
+        "trend": [{"period": str(p), "trained": n} for p, n in zip(dashboard.periods, counts.history, strict=True)],
     }
     if row.activity is not None:
         data |= {"sessions": row.activity.sessions, "attendance": row.activity.attendance}

@@ -67,9 +67,7 @@ class Dashboard:
     periods: tuple[Period, ...]  # the trend window, oldest first, ending with `period`
     rows: tuple[Row, ...]
     total: Row  # people trained in any sector, counted once
-    other_activity: Activity = field(
-        default_factory=Activity
-    )  # foundation sessions, which count for no sector
+    other_activity: Activity = field(default_factory=Activity)  # foundation sessions, which count for no sector
 
     @property
     def activity(self) -> Activity:

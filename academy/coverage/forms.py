@@ -73,10 +73,7 @@ class TargetsBase(FlaskForm):
 
     def values(self) -> dict[tuple[str, str], int | None]:
         """Return the headcount typed for each row; None where left blank (no target)."""
-        return {
-            (sector, subrole): self[target_field_name(sector, subrole)].data
-            for sector, subrole, _ in self.rows
-        }
+        return {(sector, subrole): self[target_field_name(sector, subrole)].data for sector, subrole, _ in self.rows}
 
     def fill(self, targets: dict[tuple[str, str], int]) -> None:
         for (sector, subrole), headcount in targets.items():
@@ -94,8 +91,9 @@ def targets_form(sectors: Iterable[Sector], **kwargs) -> TargetsBase:
             _l("Target for %(label)s", label=label),
             validators=[
                 Optional(),
-                NumberRange(min=0, max=MAX_TARGET,
-                            message=_l("Give a whole number from 0 to %(max)s.", max=f"{MAX_TARGET:,}")),
+                NumberRange(
+                    min=0, max=MAX_TARGET, message=_l("Give a whole number from 0 to %(max)s.", max=f"{MAX_TARGET:,}")
+                ),
             ],
         )
     form_class = type("TargetsForm", (TargetsBase,), attrs)

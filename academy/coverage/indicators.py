@@ -47,8 +47,7 @@ def key_roles(dashboard: Dashboard) -> Indicator | None:
         return None
     names = join_words([plural for plural, _ in found])
     figures = ", ".join(
-        f"{plural} {row.counts.trained}" + (" (none yet)" if not row.counts.trained else "")
-        for plural, row in found
+        f"{plural} {row.counts.trained}" + (" (none yet)" if not row.counts.trained else "") for plural, row in found
     )
     question = f"Have {names} been trained?"
     return Indicator(question, f"{names[0].upper()}{names[1:]} trained: {figures}.")
@@ -97,9 +96,7 @@ def movement(dashboard: Dashboard) -> Indicator:
     """Newly trained, lapsed and the change since the start of the trend."""
     total = dashboard.total.counts
     history = total.history
-    change = (
-        f" ({signed(history[-1] - history[0])} since the end of {dashboard.periods[0]})" if history else ""
-    )
+    change = f" ({signed(history[-1] - history[0])} since the end of {dashboard.periods[0]})" if history else ""
     answer = (
         f"{total.trained} people trained in at least one sector at the end of {dashboard.period}{change}; "
         f"{total.newly} newly trained this half-year, {total.lapsed} lapsed (certificate expired, "

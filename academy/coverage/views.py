@@ -136,9 +136,7 @@ def compare():
 @role_required("coordinator", "admin")
 def targets():
     """Set a community's target headcounts per sector and sub-role for a half-year."""
-    communities = [
-        c for c in access.visible_communities(current_user) if can_manage_community(current_user, c.id)
-    ]
+    communities = [c for c in access.visible_communities(current_user) if can_manage_community(current_user, c.id)]
     community = access.load_community(current_user, request.args.get("community"), communities)
     if community is None:
         return render_template("coverage/none.html")

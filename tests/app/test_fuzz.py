@@ -97,7 +97,7 @@ def test_certificate_codes_of_any_shape_never_crash_the_pages(client, world):
     @FUZZ
     @given(code=codeish)
     def check(code):
-        segment = path_segment(code)
+        segment = path_segment(code.replace("/", ""))  # a "/" would only make another route match
         page = client.get(f"/verify/{segment}")
         nul = (400,) if "\x00" in code else ()  # NUL is refused up front: PostgreSQL cannot compare it
         assert page.status_code in (200, 404, *nul), code
@@ -152,10 +152,11 @@ def test_check_in_tokens_and_tickets_of_any_shape_never_crash(client, world):
            token=junk, ticket=junk)
     def check(session_id, token, ticket):
         scan = client.get(f"/checkin/{session_id}/{path_segment(token)}")
-        assert scan.status_code in (302, 400, 404, 409), (session_id, token, scan.status_code)
+        # 308: a "/" in the text makes a double slash, which Werkzeug redirects to the merged path
+        assert scan.status_code in (302, 308, 400, 404, 409), (session_id, token, scan.status_code)
         for method in (client.get, client.post):
             response = method(f"/checkin/t/{path_segment(ticket)}")
-            assert response.status_code in (400, 404), (ticket, response.status_code)
+            assert response.status_code in (308, 400, 404), (ticket, response.status_code)
         typed = client.post("/checkin", data={"code": token})
         nul = (400,) if "\x00" in token else ()
         assert typed.status_code in (200, 302, *nul), (token, typed.status_code)
