@@ -37,7 +37,7 @@ class PrerequisitesUnmet(Exception):
 def sync_catalog() -> int:
     """Record every loaded course version in the database; return how many courses are loaded."""
     cur = curriculum()
-    known = set(db.session.execute(select(CourseVersion.slug, CourseVersion.version)).tuples())
+    known = {(row.slug, row.version) for row in db.session.execute(select(CourseVersion.slug, CourseVersion.version))}
     for course in cur.courses.values():
         if (course.slug, course.version) not in known:
             db.session.add(CourseVersion(slug=course.slug, version=course.version, title=course.title,

@@ -132,41 +132,37 @@ def compare():
     )
 
 
+def _managed_community():
+    """Return the communities the user sets targets for and the one asked for (403 if not theirs)."""
+    managed = [c for c in access.visible_communities(current_user) if can_manage_community(current_user, c.id)]
+    community = access.load_community(current_user, request.args.get("community"), managed)
+    if community is not None and not can_manage_community(current_user, community.id):
+        abort(403, _("Only this community's coordinators and admins set its targets."))
+    return managed, community
+
+
 @bp.route("/coverage/targets", methods=["GET", "POST"])
 @role_required("coordinator", "admin")
 def targets():
     """Set a community's target headcounts per sector and sub-role for a half-year."""
-    communities = [c for c in access.visible_communities(current_user) if can_manage_community(current_user, c.id)]
-    community = access.load_community(current_user, request.args.get("community"), communities)
+    managed, community = _managed_community()
     if community is None:
         return render_template("coverage/none.html")
-    if not can_manage_community(current_user, community.id):
-        abort(403, "Only this community's coordinators and admins set its targets.")
-    selector, period = _selector(communities, community, after=4)
+    selector, period = _selector(managed, community, after=4)
     if selector.period.errors:
         abort(400, selector.period.errors[0])
-    sectors = curriculum().sectors.values()
-    form = forms.targets_form(sectors)
+    form = forms.targets_form(curriculum().sectors.values())
     if form.validate_on_submit():
         changed = service.save_targets(community.id, period, form.values())
         db.session.commit()
         current_app.logger.info(
-            "targets of community %s for %s changed by %s (%d)",
-            community.id,
-            period,
-            current_user.id,
-            changed,
+            "targets of community %s for %s: %d changed by %s", community.id, period, changed, current_user.id
         )
-        flash(_("Targets for %(period)s saved.", period=str(period)), "success")
+        flash(_("Targets for %(period)s saved.", period=period), "success")
         return redirect(url_for("coverage.dashboard", community=community.slug, period=str(period)))
     copied = _prefill(form, community.id, period) if request.method == "GET" else None
     return render_template(
-        "coverage/targets.html",
-        form=form,
-        community=community,
-        period=period,
-        copied=copied,
-        selector_form=selector,
+        "coverage/targets.html", form=form, community=community, period=period, copied=copied, selector_form=selector
     )
 
 

@@ -238,8 +238,20 @@ def test_a_spanish_reader_gets_the_translated_lesson_and_english_where_there_is_
     assert "The first lesson" not in first
     assert '<p class="callout-title">Qué hacer</p>' in first  # the box titles follow the lesson's language
     second = client.get("/courses/basics/lessons/second").get_data(as_text=True)
-    assert "The second lesson" in second
+    assert '<h1 lang="en">The second lesson</h1>' in second  # read aloud in English, inside a Spanish page
+    assert '<article class="lesson-body" lang="en">' in second
     assert "Trafficking does not require crossing a border." in second
+    assert "Marcar como completada" in second and "Fuentes" in second
+
+
+def test_cached_lesson_parts_follow_each_readers_language(translated_curricula, app, client, login):
+    """The lesson's shared parts are rendered once per lesson and interface language, never mixed up."""
+    login("trainee", sector="foundation", subrole=None)
+    english = client.get("/courses/basics/lessons/second").get_data(as_text=True)
+    client.post("/language", data={"locale": "fr"})
+    french = client.get("/courses/basics/lessons/second").get_data(as_text=True)
+    assert "<h2 id=\"sources-h\">Sources</h2>" in english and "Précédente" not in english
+    assert "Précédente" in french and '<nav class="pager" aria-label="Leçons">' in french
 
 
 def test_an_english_reader_keeps_the_original(translated_curricula, client, login):

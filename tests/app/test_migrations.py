@@ -18,9 +18,6 @@ from academy.extensions import db
 from tests.conftest import make_app
 
 MIGRATIONS = Path(academy.__file__).resolve().parent / "migrations"
-# Flask-Migrate's stock env.py calls db.get_engine() first, which Flask-SQLAlchemy 3.1 deprecates (then falls
-# back to db.engine).
-pytestmark = pytest.mark.filterwarnings("ignore:'get_engine' is deprecated:DeprecationWarning")
 
 
 def _require_migrations(directory: Path = MIGRATIONS) -> None:

@@ -79,21 +79,22 @@ def pages_for(role: str, world: dict) -> dict[str, str]:
         pages |= {"catalogue": "/courses", "lesson": "/courses/basics/lessons/first",
                   "quiz-start": "/courses/basics/quiz",
                   "quiz": f"/courses/basics/quiz/{world['open_attempt']}", "my-learning": "/learning",
-                  "my-certificates": "/certificates"}
+                  "my-certificates": "/certificates", "my-sessions": "/my/sessions"}
     elif role == "holder":
         pages |= {"quiz-result": f"/courses/basics/quiz/{world['passed_attempt']}",
                   "certificate": f"/certificates/{world['code']}", "my-certificates": "/certificates"}
     elif role == "trainer":
         session = f"/sessions/{world['session']}"
         pages |= {"sessions": "/sessions", "new-session": "/sessions/new", "roster": session,
-                  "display": f"{session}/display"}
+                  "display": f"{session}/display", "paper": f"{session}/paper", "close": f"{session}/close"}
     elif role == "coordinator":
         pages |= {"coverage": "/coverage", "targets": "/coverage/targets", "sessions": "/sessions"}
     elif role == "auditor":
         pages |= {"audit": "/audit", "register": "/audit/register", "audit-log": "/audit/log",
                   "coverage": "/coverage"}
     elif role == "admin":
-        pages |= {"coverage": "/coverage", "audit": "/audit", "sessions": "/sessions"}
+        pages |= {"coverage": "/coverage", "compare": "/coverage/compare", "audit": "/audit",
+                  "sessions": "/sessions", "revoke": f"/certificates/{world['code']}/revoke"}
     return pages
 
 
