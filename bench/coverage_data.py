@@ -228,9 +228,7 @@ def _sqlite_value(value):
 def _batches(gen: Generator):
     users = list(gen.users())
     communities = [(i, f"c{i}", f"Community {i}", "us", START) for i in range(1, COMMUNITIES + 1)]
-    targets = [
-        (c, s, "", p, 100) for c in range(1, COMMUNITIES + 1) for s in SECTORS for p in ("2026H1", "2026H2")
-    ]
+    targets = [(c, s, "", p, 100) for c in range(1, COMMUNITIES + 1) for s in SECTORS for p in ("2026H1", "2026H2")]
     return [
         ("community", ("id", "slug", "name", "jurisdiction", "created_at"), communities),
         ("user", USER_COLUMNS, users),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_datetime
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -19,6 +20,7 @@ from academy.accounts.permissions import can_manage_session, role_required
 from academy.courses.catalog import curriculum, get_course
 from academy.database import utcnow
 from academy.extensions import db
+from academy.i18n import current_locale
 from academy.sessions import closing, display, service
 from academy.sessions.forms import ReasonForm, SessionForm
 from academy.sessions.models import TrainingSession
@@ -42,10 +44,19 @@ def to_utc(naive: datetime) -> datetime:
     return naive.replace(tzinfo=zone()).astimezone(UTC)
 
 
+# The same formats as CLDR patterns, so day and month names follow the interface language.
+CLDR_PATTERNS = {"%a %d %b %Y, %H:%M": "EEE d MMM y, HH:mm", "%d %b %H:%M": "d MMM HH:mm", "%H:%M": "HH:mm"}
+
+
 @bp.app_template_filter("session_time")
 def session_time(moment: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    """Format a stored UTC time in the academy's time zone."""
-    return moment.astimezone(zone()).strftime(fmt) if moment else ""
+    """Format a stored UTC time in the academy's time zone (and, beyond English, the reader's language)."""
+    if not moment:
+        return ""
+    locale = current_locale()
+    if locale != "en" and fmt in CLDR_PATTERNS:
+        return format_datetime(moment, CLDR_PATTERNS[fmt], tzinfo=zone(), locale=locale)
+    return moment.astimezone(zone()).strftime(fmt)
 
 
 @bp.app_context_processor

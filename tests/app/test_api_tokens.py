@@ -18,9 +18,7 @@ def create(client, name="Report script") -> str:
     response = client.post("/account/tokens/new", data={"name": name})
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
     assert response.headers["Cache-Control"] == "no-store"
-    found = re.search(
-        r'id="new-token" readonly value="(acd_[A-Za-z0-9_-]+)"', response.get_data(as_text=True)
-    )
+    found = re.search(r'id="new-token" readonly value="(acd_[A-Za-z0-9_-]+)"', response.get_data(as_text=True))
     assert found
     return found.group(1)
 

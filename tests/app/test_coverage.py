@@ -198,9 +198,7 @@ def test_indicator_answers_speak_from_the_data(person, cert, town, figures):
         == "No one trained yet in 2 sectors: First responders and healthcare and Consumers."
     )
     assert answers["Are the targets met?"] == "No sector targets are set for 2026H1."
-    assert answers["How was the training delivered?"].startswith(
-        "1 of 1 trained people (100%) hold a certificate"
-    )
+    assert answers["How was the training delivered?"].startswith("1 of 1 trained people (100%) hold a certificate")
 
 
 def test_comparison_counts_people_per_community_and_sector(person, cert, town, app):

@@ -57,10 +57,7 @@ def test_coordinator_sees_their_community_with_figures_and_definitions(login, fi
     )
     assert "January to June 2026" in page
     assert "How these figures are counted" in page and "expires exactly at that moment" in page
-    assert (
-        '<svg xmlns="http://www.w3.org/2000/svg" class="coverage-chart"' in page
-        and '<title id="bars-t">' in page
-    )
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="coverage-chart"' in page and '<title id="bars-t">' in page
     assert 'style="' not in page  # the CSP forbids inline styles
     assert "Download CSV for the report" in page and "Set targets" in page
     assert "Compare communities" not in page
@@ -108,9 +105,7 @@ def test_auditors_and_admins_see_every_community_and_compare(login, filled, clie
     login(role)
     assert "<h1>Coverage: Town B</h1>" in text(client.get("/coverage?community=town-b&period=2026H1"))
     db.session.add(
-        Target(
-            community_id=filled["a"].id, sector="law-enforcement", subrole="", period="2026H1", headcount=6
-        )
+        Target(community_id=filled["a"].id, sector="law-enforcement", subrole="", period="2026H1", headcount=6)
     )
     db.session.commit()
     page = text(client.get("/coverage/compare?period=2026H1"))
@@ -169,9 +164,7 @@ def test_targets_are_offered_from_the_previous_period(login, filled, client):
 @pytest.mark.parametrize("value", ["-1", "abc", "2000000", "1.5"])
 def test_bad_targets_are_shown_next_to_their_field(login, filled, client, value):
     login("coordinator", coordinates=[filled["a"]])
-    response = client.post(
-        "/coverage/targets?community=town-a&period=2026H1", data={"t__law-enforcement__": value}
-    )
+    response = client.post("/coverage/targets?community=town-a&period=2026H1", data={"t__law-enforcement__": value})
     assert response.status_code == 200
     page = text(response)
     assert 'id="t__law-enforcement__-err"' in page
@@ -181,9 +174,7 @@ def test_bad_targets_are_shown_next_to_their_field(login, filled, client, value)
 def test_auditors_cannot_set_targets(login, filled, client):
     login("auditor")
     assert (
-        client.post(
-            "/coverage/targets?community=town-a&period=2026H1", data={"t__law-enforcement__": "6"}
-        ).status_code
+        client.post("/coverage/targets?community=town-a&period=2026H1", data={"t__law-enforcement__": "6"}).status_code
         == 403
     )
 
