@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
             f"{app.instance_path}/config.py) or set SECRET_KEY."
         )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin, every start
 
     _init_extensions(app)
     from academy.web import DatabaseInt
