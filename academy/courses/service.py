@@ -182,7 +182,12 @@ def learning_summary(user) -> dict:
     current, _completed = learning_overview(user)
     items = []
     for progress in current:
-        next_url, next_label = next_step(progress)
+        missing = missing_prerequisites(user, progress.course)
+        if missing:  # never offer a step the user will be refused: send them to the prerequisite instead
+            next_url = url_for("courses.course", slug=missing[0].slug)
+            next_label = _("First complete: %(course)s", course=missing[0].title)
+        else:
+            next_url, next_label = next_step(progress)
         items.append({"course": progress.course, "done": progress.done, "total": progress.total,
                       "percent": progress.percent, "next_url": next_url, "next_label": next_label})
     return {"current": items}
