@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.browser.conftest import run_axe
+from tests.browser.conftest import run_axe, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [
@@ -98,12 +98,6 @@ def pages_for(role: str, world: dict) -> dict[str, str]:
     return pages
 
 
-def sign_in(page, url: str, email: str) -> None:
-    page.goto(f"{url}/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("main button[type=submit]").click()
-    page.wait_for_url(f"{url}/")
 
 
 def check_pages(page, live_server, pages: dict[str, str], label: str, width: int, screenshot) -> list[str]:

@@ -9,7 +9,7 @@ from PIL import Image
 from pyzbar.pyzbar import decode as decode_qr
 
 from academy.certificates import codes
-from tests.browser.conftest import run_axe
+from tests.browser.conftest import run_axe, sign_in
 from tests.conftest import PASSWORD
 
 pytestmark = [
@@ -46,12 +46,6 @@ def data(live_server):
         db.session.remove()
 
 
-def sign_in(page, url: str, email: str) -> None:
-    page.goto(f"{url}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{url}/")
 
 
 def test_verify_page_shows_status_and_passes_axe(page, live_server, data, screenshot):

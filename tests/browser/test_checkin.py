@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from pyzbar.pyzbar import decode as decode_qr
 
-from tests.browser.conftest import run_axe
+from tests.browser.conftest import run_axe, sign_in
 from tests.conftest import PASSWORD
 from tests.sessions_fixtures import (  # noqa: F401  (fixtures)
     sessions_curricula_fixture,
@@ -51,12 +51,6 @@ def data(live_server):
         db.session.remove()
 
 
-def sign_in(page, url: str, email: str) -> None:
-    page.goto(f"{url}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{url}/")
 
 
 def read_qr(path) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import run_axe
+from tests.browser.conftest import run_axe, sign_in
 from tests.conftest import PASSWORD, REAL_CURRICULA
 
 pytestmark = [
@@ -40,12 +40,6 @@ def data(live_server):
         db.session.remove()
 
 
-def sign_in(page, url: str, email: str) -> None:
-    page.goto(f"{url}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{url}/")
 
 
 def test_dashboard_looks_right_and_passes_axe(page, live_server, data, screenshot):
