@@ -41,7 +41,7 @@ def canonical(text: object) -> str | None:
     """Return codes.canonical(text), taking a short cut for codes typed exactly as printed."""
     if isinstance(text, str) and _AS_PRINTED.match(text):
         key = text.replace("-", "")
-        return key if codes.check_symbol(key[: codes.DATA_LENGTH]) == key[codes.DATA_LENGTH] else None
+        return key if codes.is_valid_key(key) else None
     return codes.canonical(text)
 
 
