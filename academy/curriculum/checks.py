@@ -66,9 +66,7 @@ def phone_index(resources: Mapping[str, Resource]) -> dict[str, Resource]:
 def _phone_message(number: str, index: Mapping[str, Resource]) -> str:
     resource = index.get(_digits(number))
     if resource is None:
-        resource = next(
-            (r for digits, r in index.items() if len(digits) <= 6 and number.endswith(digits)), None
-        )
+        resource = next((r for digits, r in index.items() if len(digits) <= 6 and number.endswith(digits)), None)
     if resource:
         hint = f"link the resource instead: [{resource.name}](resource:{resource.id})"
     else:

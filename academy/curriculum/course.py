@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from academy.curriculum.fields import SLUG, Fields
@@ -17,10 +17,19 @@ from academy.curriculum.files import (
     read,
     sources,
     subroles,
+    text_hash,
 )
-from academy.curriculum.model import Course, Lesson, Quiz, Sector
+from academy.curriculum.model import Course, CourseText, Lesson, Quiz, Sector
 from academy.curriculum.render import LESSON_FILE
 from academy.curriculum.source import suggest
+from academy.curriculum.translations import (
+    COURSE_TEXT,
+    TRANSLATED_FILE,
+    check_translated_from,
+    load_course_text,
+    translated_quiz,
+    warn_untranslated,
+)
 
 COURSE_FIELDS = (
     "slug",
@@ -62,17 +71,31 @@ def version(folder: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def _list_files(ld: Loading, folder: Path) -> tuple[list[tuple[str, int, str, str | None]], bool]:
-    """Return the lesson files (rel, number, slug, language) and whether there is a quiz.md."""
-    lessons, has_quiz = [], False
+@dataclass
+class Listing:
+    """The files of a course folder: lessons (rel, number, slug, language), quiz.md, and translations."""
+
+    lessons: list[tuple[str, int, str, str | None]] = field(default_factory=list)
+    has_quiz: bool = False
+    texts: dict[str, str] = field(default_factory=dict)  # language: course.<language>.md
+    quizzes: dict[str, str] = field(default_factory=dict)  # language: quiz.<language>.md
+
+
+def _list_files(ld: Loading, folder: Path) -> Listing:
+    """Sort the folder's files into lessons, the quiz and translations; report the rest."""
+    found = Listing()
     for path in sorted(folder.iterdir(), key=lambda p: p.name):
         rel, match = f"{folder.name}/{path.name}", LESSON_FILE.match(path.name)
+        translated = TRANSLATED_FILE.match(path.name)
         if path.name.startswith(".") or path.name == "course.md":
             continue
         if path.name == "quiz.md" and path.is_file():
-            has_quiz = True
+            found.has_quiz = True
+        elif translated and path.is_file():
+            target = found.texts if translated.group(1) == "course" else found.quizzes
+            target[translated.group(2)] = rel
         elif match and path.is_file():
-            lessons.append((rel, int(match.group(1)), match.group(2), match.group(3)))
+            found.lessons.append((rel, int(match.group(1)), match.group(2), match.group(3)))
         elif path.name[:1].isdigit() and path.suffix == ".md":
             ld.report.add(
                 rel,
@@ -82,7 +105,7 @@ def _list_files(ld: Loading, folder: Path) -> tuple[list[tuple[str, int, str, st
             )
         else:
             ld.report.warn(rel, 0, "ignored: not course.md, quiz.md or a numbered lesson")
-    return lessons, has_quiz
+    return found
 
 
 def load_course(ld: Loading, folder: Path) -> CourseFile | None:
@@ -91,18 +114,23 @@ def load_course(ld: Loading, folder: Path) -> CourseFile | None:
     if not (folder / "course.md").is_file():
         ld.report.add(name, 0, "the course folder has no course.md")
         return None
-    lesson_files, has_quiz = _list_files(ld, folder)
+    listing = _list_files(ld, folder)
     parsed = read(ld, rel, allowed=COURSE_FIELDS, required=COURSE_REQUIRED)
     sector_id = parsed.fields.text("sector") if parsed else None
     sector = ld.sectors.get(sector_id or "")
     if parsed and sector_id and not sector:
         parsed.fields.error("sector", f'unknown sector "{sector_id}"{suggest(sector_id, ld.sectors)}')
-    lessons = _lessons(
-        ld, lesson_files, sector
-    )  # even when course.md is broken, to report their problems too
-    quiz = load_quiz(ld, f"{name}/quiz.md") if has_quiz else None
+    lessons = _lessons(ld, listing.lessons, sector)  # even when course.md is broken, to report their problems
+    quiz = _quiz(ld, name, listing)
+    texts = _texts(ld, parsed, listing)
+    if not listing.has_quiz:
+        for translation in sorted(listing.quizzes.values()):
+            ld.report.add(translation, 1, 'translation of "quiz.md", which does not exist')
     if parsed is None:
         return None
+    languages = {lang for lesson in lessons for lang in lesson.translations} | set(listing.texts)
+    languages |= set(listing.quizzes) if listing.has_quiz else set()
+    _warn_untranslated(ld, name, lessons, quiz, listing, languages)
     fields = parsed.fields
     prerequisites = fields.ids("prerequisites")
     course = _course(ld, parsed, name, lessons, quiz, sector)
@@ -111,8 +139,53 @@ def load_course(ld: Loading, folder: Path) -> CourseFile | None:
         sector=sector_id or "",
         prerequisites=tuple(p for p, _ in prerequisites),
         version=version(folder),
+        languages=tuple(sorted(languages)),
+        translations=texts,
     )
     return CourseFile(course, rel, fields, prerequisites)
+
+
+def _quiz(ld: Loading, name: str, listing: Listing) -> Quiz | None:
+    """Load quiz.md and its translations, each checked against it."""
+    if not listing.has_quiz:
+        return None
+    original = load_quiz(ld, f"{name}/quiz.md")
+    for lang, rel in sorted(listing.quizzes.items()):
+        loaded = load_quiz(ld, rel, lang)
+        if original and loaded:
+            quiz = translated_quiz(ld, rel, original, loaded)
+            if quiz is not None:
+                original.quiz.translations[lang] = quiz
+    return original.quiz if original else None
+
+
+def _texts(ld: Loading, parsed: Parsed | None, listing: Listing) -> dict[str, CourseText]:
+    """Load course.<language>.md files: the course's words in other languages."""
+    texts = {}
+    current = text_hash(parsed.doc, COURSE_TEXT) if parsed else ""
+    english_intro = parsed.doc.body if parsed else ""
+    for lang, rel in sorted(listing.texts.items()):
+        text = load_course_text(ld, rel, lang, current, english_intro)
+        if text is not None and parsed is not None:
+            texts[lang] = text
+    return texts
+
+
+def _warn_untranslated(
+    ld: Loading,
+    name: str,
+    lessons: tuple[Lesson, ...],
+    quiz: Quiz | None,
+    listing: Listing,
+    languages: set[str],
+) -> None:
+    """Warn about every file of the course not translated into a language some other file is in."""
+    warn_untranslated(ld, f"{name}/course.md", "course introduction", languages, set(listing.texts))
+    for lesson in lessons:
+        rel = f"{name}/{lesson.path.rsplit('/', 1)[-1]}"
+        warn_untranslated(ld, rel, "lesson", languages, set(lesson.translations))
+    if quiz is not None:
+        warn_untranslated(ld, f"{name}/quiz.md", "quiz", languages, set(listing.quizzes))
 
 
 def _course(
@@ -155,7 +228,6 @@ def _course(
         version="",
         subroles=subroles(ld, parsed, sector),
         path=ld.report.display(parsed.rel),
-        languages=tuple(sorted({lang for lesson in lessons for lang in lesson.translations})),
     )
 
 
@@ -192,9 +264,7 @@ def _completion(fields: Fields, lessons: tuple[Lesson, ...], quiz: Quiz | None) 
     return tuple(dict.fromkeys(rules))
 
 
-def _lessons(
-    ld: Loading, files: list[tuple[str, int, str, str | None]], sector: Sector | None
-) -> tuple[Lesson, ...]:
+def _lessons(ld: Loading, files: list[tuple[str, int, str, str | None]], sector: Sector | None) -> tuple[Lesson, ...]:
     originals: dict[tuple[int, str], tuple[str, LessonFile]] = {}
     translations: list[tuple[str, int, str, str, LessonFile]] = []
     for rel, number, slug, lang in files:
@@ -212,42 +282,19 @@ def _lessons(
             ld.report.add(rel, 1, f'translation of "{name}", which does not exist')
         elif original:  # an original that failed to load has its own errors
             original[1].lesson.translations[lang] = _translated(ld, rel, loaded, original[1])
-    languages = {lang for _, loaded in originals.values() for lang in loaded.lesson.translations}
-    for rel, loaded in originals.values():
-        for lang in sorted(languages - set(loaded.lesson.translations)):
-            ld.report.warn(
-                rel,
-                1,
-                f'untranslated: no "{lang}" translation of this lesson, though the course '
-                f'has "{lang}" for other lessons',
-            )
     return tuple(loaded.lesson for _, loaded in sorted(originals.values(), key=lambda o: o[1].lesson.number))
 
 
 def _translated(ld: Loading, rel: str, loaded: LessonFile, original: LessonFile) -> Lesson:
-    current = original.body_hash
-    if loaded.translated_from is None:
-        ld.report.warn(
-            rel,
-            1,
-            f"the translation has no translated_from: when it matches the original, "
-            f'add translated_from: "{current}"',
-        )
-    elif loaded.translated_from != current:
-        ld.report.warn(
-            rel,
-            1,
-            f"outdated translation: the original changed since translated_from "
-            f'"{loaded.translated_from}"; revise the translation, then change translated_from to '
-            f'"{current}"',
-        )
+    outdated = check_translated_from(ld, rel, loaded.translated_from, original.body_hash)
     lesson, source = loaded.lesson, original.lesson
     return dataclasses.replace(
         lesson,
         minutes=lesson.minutes or source.minutes,
         sources=lesson.sources or source.sources,
+        resources=lesson.resources or source.resources,
         subroles=lesson.subroles or source.subroles,
-        outdated=loaded.translated_from != current,
+        outdated=outdated,
     )
 
 
@@ -266,7 +313,5 @@ def _check_numbers(ld: Loading, files: list[tuple[str, int, str]]) -> None:
     previous = 0
     for number in sorted(by_number):
         if number != previous + 1:
-            ld.report.warn(
-                f"{folder}/{by_number[number]}", 1, f"lesson numbers jump from {previous} to {number}"
-            )
+            ld.report.warn(f"{folder}/{by_number[number]}", 1, f"lesson numbers jump from {previous} to {number}")
         previous = number

@@ -109,8 +109,7 @@ class Fields:
                 self.report.add(
                     self.rel,
                     line,
-                    f'"{key}"{self.where} must list ids (lowercase letters, '
-                    f"digits, hyphens), not {describe(item)}",
+                    f'"{key}"{self.where} must list ids (lowercase letters, digits, hyphens), not {describe(item)}',
                 )
         return tuple(result)
 
@@ -134,15 +133,11 @@ class Fields:
                 if source:
                     result.append(source)
             else:
-                self.report.add(
-                    self.rel, line, f"a source must be text, or a title and a url, not {describe(item)}"
-                )
+                self.report.add(self.rel, line, f"a source must be text, or a title and a url, not {describe(item)}")
         return tuple(result)
 
     def _source(self, item: LineDict) -> Source | None:
-        fields = Fields(
-            item, self.rel, self.report, allowed=("title", "url"), required=("title",), where="a source"
-        )
+        fields = Fields(item, self.rel, self.report, allowed=("title", "url"), required=("title",), where="a source")
         title, url = fields.text("title"), fields.text("url")
         if url and not _URL.match(url):
             fields.error("url", f'source url "{url}" must start with https:// or http://')

@@ -40,9 +40,7 @@ class Loading:
     content_checks: bool = True
     word_bounds: tuple[int, int] | None = (500, 1200)
     phones: Mapping[str, Resource] = field(default_factory=dict)
-    declared: set[str] = field(
-        default_factory=set
-    )  # resource ids, valid or not: links to them are not unknown
+    declared: set[str] = field(default_factory=set)  # resource ids, valid or not: links to them are not unknown
     rendered: dict[str, Collected] = field(default_factory=dict)
 
 
@@ -69,6 +67,13 @@ def body_hash(body: str) -> str:
     return hashlib.sha256(body.strip().encode()).hexdigest()[:12]
 
 
+def text_hash(doc: Document, fields: tuple[str, ...]) -> str:
+    """Return the hash a translation records for a file whose front matter holds translated words too."""
+    words = [doc.meta.get(key) for key in fields]
+    parts = [word.strip() if isinstance(word, str) else "" for word in words]
+    return body_hash("\n\n".join([*parts, doc.body.strip()]))
+
+
 def read(
     ld: Loading, rel: str, *, allowed: tuple[str, ...], required: tuple[str, ...], language: str = "en"
 ) -> Parsed | None:
@@ -92,9 +97,7 @@ def _check_body(ld: Loading, parsed: Parsed) -> None:
         kind = marker.strip(": ").split(" ")[0]
         if kind:
             kinds = ", ".join(CALLOUTS)
-            report.add(
-                rel, line, f'unknown callout kind "{kind}"{suggest(kind, CALLOUTS)}: use one of {kinds}'
-            )
+            report.add(rel, line, f'unknown callout kind "{kind}"{suggest(kind, CALLOUTS)}: use one of {kinds}')
         else:
             report.add(rel, line, '":::" closes no callout box: open one with "::: note" (or another kind)')
     for link in parsed.found.links:
@@ -195,16 +198,38 @@ def load_lesson(
     return LessonFile(lesson, body_hash(parsed.doc.body), translated_from)
 
 
-def load_quiz(ld: Loading, rel: str) -> Quiz | None:
-    parsed = read(ld, rel, allowed=("title", "sources"), required=("title", "sources"))
+@dataclass
+class QuizFile:
+    """A loaded quiz or translation, with what its translations are checked against."""
+
+    quiz: Quiz
+    text_hash: str
+    body_line: int
+    complete: bool  # every question was read: none was left out for a problem
+    translated_from: str | None = None
+
+
+QUIZ_FIELDS = ("title", "sources")
+
+
+def load_quiz(ld: Loading, rel: str, lang: str | None = None) -> QuizFile | None:
+    """Load quiz.md, or a translation (lang "es") not yet checked against the original."""
+    allowed = (*QUIZ_FIELDS, "translated_from") if lang else QUIZ_FIELDS
+    required = ("title",) if lang else QUIZ_FIELDS
+    parsed = read(ld, rel, allowed=allowed, required=required, language=lang or "en")
     if parsed is None:
         return None
-    parts = parse_quiz(parsed.tokens, parsed.env, rel, parsed.doc.body_line, ld.report)
+    errors = len(ld.report.errors)
+    parts = parse_quiz(parsed.tokens, parsed.env, rel, parsed.doc.body_line, ld.report, lang or "en")
+    complete = len(ld.report.errors) == errors
     resource_ids(ld, parsed)
-    return Quiz(
+    quiz = Quiz(
         title=parsed.fields.text("title") or "",
         questions=parts.questions,
-        sources=sources(ld, parsed, "quiz"),
+        sources=sources(ld, parsed, "quiz") if "sources" in parsed.doc.meta or not lang else (),
         path=ld.report.display(rel),
         intro_html=parts.intro_html,
+        language=lang or "en",
     )
+    translated_from = parsed.fields.text("translated_from") if lang else None
+    return QuizFile(quiz, text_hash(parsed.doc, ("title",)), parsed.doc.body_line, complete, translated_from)

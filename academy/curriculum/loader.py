@@ -11,6 +11,11 @@ from academy.curriculum.files import Loading
 from academy.curriculum.model import Curriculum, CurriculumError, Problem
 from academy.curriculum.registry import load_resources, load_sectors, load_terms
 from academy.curriculum.source import Report, suggest
+from academy.curriculum.translated_lists import (
+    load_resource_translations,
+    load_sector_translations,
+    warn_untranslated_resources,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +63,14 @@ def _load_folder(
         report.add("", 0, "no such curricula folder")
         return None
     declared: set[str] = set()
+    sectors, resources = load_sectors(root, report), load_resources(root, report, declared)
+    load_sector_translations(root, report, sectors)
+    load_resource_translations(root, report, resources)
     ld = Loading(
         root,
         report,
-        load_sectors(root, report),
-        load_resources(root, report, declared),
+        sectors,
+        resources,
         load_terms(root, report),
         content_checks=content_checks,
         word_bounds=word_bounds,
@@ -82,10 +90,23 @@ def _load_folder(
         if course:
             loaded.append(course)
     _check_links(ld)
+    warn_untranslated_resources(report, ld.resources, _translated_links(report, loaded))
     courses = _check_courses(ld, loaded)
     if not courses:
         report.warn("", 0, "no courses: add a folder with a course.md")
     return Curriculum(ld.sectors, courses, ld.resources, tuple(sort_problems(report.warnings)))
+
+
+def _translated_links(report: Report, loaded: list[CourseFile]) -> dict[tuple[str, str], str]:
+    """Map (resource id, language) to the first translated lesson that links the resource."""
+    linked: dict[tuple[str, str], str] = {}
+    skip = len(report.display("")) + 1
+    for item in loaded:
+        for lesson in item.course.lessons:
+            for lang, translation in sorted(lesson.translations.items()):
+                for ident in translation.resources:
+                    linked.setdefault((ident, lang), translation.path[skip:])
+    return linked
 
 
 def _check_links(ld: Loading) -> None:
@@ -97,19 +118,14 @@ def _check_links(ld: Loading) -> None:
             target = link.target or rel
             folder, _, name = target.rpartition("/")
             if not (ld.root / target).is_file():
-                siblings = (
-                    [p.name for p in (ld.root / folder).glob("*.md")] if (ld.root / folder).is_dir() else []
-                )
-                ld.report.add(
-                    rel, link.line, f'broken link "{link.href}": no such file{suggest(name, siblings, 0.8)}'
-                )
+                siblings = [p.name for p in (ld.root / folder).glob("*.md")] if (ld.root / folder).is_dir() else []
+                ld.report.add(rel, link.line, f'broken link "{link.href}": no such file{suggest(name, siblings, 0.8)}')
             elif link.anchor and target in ld.rendered and link.anchor not in ld.rendered[target].anchors:
                 anchors = ld.rendered[target].anchors
                 ld.report.add(
                     rel,
                     link.line,
-                    f'broken link "{link.href}": no heading "#{link.anchor}" in {name}'
-                    f"{suggest(link.anchor, anchors)}",
+                    f'broken link "{link.href}": no heading "#{link.anchor}" in {name}{suggest(link.anchor, anchors)}',
                 )
 
 
@@ -127,9 +143,7 @@ def _check_courses(ld: Loading, loaded: list[CourseFile]) -> dict:
     for item in loaded:
         for prerequisite, line in item.prerequisites:
             if prerequisite not in by_slug and prerequisite not in folders:
-                ld.report.add(
-                    item.rel, line, f'unknown prerequisite "{prerequisite}"{suggest(prerequisite, by_slug)}'
-                )
+                ld.report.add(item.rel, line, f'unknown prerequisite "{prerequisite}"{suggest(prerequisite, by_slug)}')
     for cycle in checks.find_cycles(graph):
         first = by_slug[cycle[0]]
         first.fields.error("prerequisites", f"prerequisite cycle: {' -> '.join(cycle)}")

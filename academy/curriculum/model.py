@@ -51,6 +51,15 @@ class Sector:
     description: str
     subroles: tuple[SubRole, ...] = ()
     shared: bool = False  # the foundation: counts towards no sector's coverage
+    translations: dict[str, Sector] = field(default_factory=dict, compare=False, hash=False)
+    language: str = "en"
+
+    def in_language(self, language: str) -> Sector:
+        """Return the sector with its labels in that language (from sectors.<language>.yml), else English."""
+        return self.translations.get(language, self)
+
+    def subrole_label(self, subrole_id: str) -> str:
+        return next((r.label for r in self.subroles if r.id == subrole_id), subrole_id)
 
 
 @dataclass(frozen=True)
@@ -68,6 +77,12 @@ class Resource:
     description: str
     source: str
     verified_on: str  # ISO date
+    translations: dict[str, Resource] = field(default_factory=dict, compare=False, hash=False)
+    language: str = "en"
+
+    def in_language(self, language: str) -> Resource:
+        """Return the entry with its words in that language (from resources.<language>.yml), else English."""
+        return self.translations.get(language, self)
 
 
 @dataclass(frozen=True)
@@ -86,12 +101,16 @@ class Lesson:
     language: str = "en"
     outdated: bool = False  # a translation whose original changed since it was translated
 
+    def in_language(self, language: str) -> Lesson:
+        return self.translations.get(language, self)
+
 
 @dataclass(frozen=True)
 class Option:
     id: str  # stable within a course version, e.g. "q3-b"
     html: str
     correct: bool
+    line: int = field(default=0, compare=False)  # in the quiz file, for problems
 
 
 @dataclass(frozen=True)
@@ -102,6 +121,7 @@ class Question:
     options: tuple[Option, ...]
     explanation_html: str
     context_html: str = ""  # blocks between the question's heading and its options (a scenario, say)
+    line: int = field(default=0, compare=False)  # of the heading in the quiz file, for problems
 
     @property
     def correct_ids(self) -> frozenset[str]:
@@ -115,6 +135,29 @@ class Quiz:
     sources: tuple[Source, ...]
     path: str = ""
     intro_html: str = ""  # anything before the first question
+    # Translations have the same questions and options, with the same ids, so grading never needs them.
+    translations: dict[str, Quiz] = field(default_factory=dict, compare=False, hash=False)
+    language: str = "en"
+    outdated: bool = False  # a translation whose original changed since it was translated
+
+    def in_language(self, language: str) -> Quiz:
+        return self.translations.get(language, self)
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+@dataclass(frozen=True)
+class CourseText:
+    """The words of course.md in one language: what the catalogue and the course page show."""
+
+    language: str
+    title: str
+    summary: str
+    audience: str
+    intro_html: str
+    path: str = ""
+    outdated: bool = False  # a translation whose original changed since it was translated
 
 
 @dataclass(frozen=True)
@@ -139,10 +182,19 @@ class Course:
     version: str  # short content hash
     subroles: tuple[str, ...] = ()
     path: str = ""
-    languages: tuple[str, ...] = ()  # languages other than English that some lesson is translated into
+    languages: tuple[str, ...] = ()  # languages other than English that some file of the course is in
+    # course.<language>.md; certificates always print the English title, so only pages use these.
+    translations: dict[str, CourseText] = field(default_factory=dict, compare=False, hash=False)
 
     def lesson(self, slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
+
+    def text(self, language: str) -> CourseText:
+        """Return the course's title, summary, audience and introduction in that language, else English."""
+        found = self.translations.get(language)
+        if found is not None:
+            return found
+        return CourseText("en", self.title, self.summary, self.audience, self.intro_html, self.path)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,14 @@ from academy.curriculum.render import render_inline_tokens, render_tokens
 from academy.curriculum.source import Report
 
 _BOX = re.compile(r"^\[([ xX])\]\s*")
-_SELECT_ALL = re.compile(r"\(select all that apply\)\s*$", re.IGNORECASE)
+# What makes a question multiple choice or true/false, in each language the checker knows. A translated
+# quiz in another language takes its questions' kinds from the English quiz.
+SELECT_ALL = {
+    "en": "(select all that apply)",
+    "es": "(seleccione todas las que correspondan)",
+    "fr": "(plusieurs réponses possibles)",
+}
+TRUE_FALSE = {"en": ("True", "False"), "es": ("Verdadero", "Falso"), "fr": ("Vrai", "Faux")}
 _LISTS = ("bullet_list_open", "ordered_list_open")
 _NO_BOX = "an option must start with [ ] (wrong) or [x] (right)"
 
@@ -45,10 +52,10 @@ def _blocks(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
 
 
 def parse_quiz(
-    tokens: list[Token], env: dict[str, Any], rel: str, body_line: int, report: Report
+    tokens: list[Token], env: dict[str, Any], rel: str, body_line: int, report: Report, language: str = "en"
 ) -> QuizParts:
     """Turn a parsed quiz body into questions, reporting every malformed one."""
-    return _Reader(tokens, env, rel, body_line, report).read()
+    return _Reader(tokens, env, rel, body_line, report, language).read()
 
 
 @dataclass
@@ -58,6 +65,7 @@ class _Reader:
     rel: str
     body_line: int
     report: Report
+    language: str = "en"
 
     def line(self, index: int) -> int:
         token = self.tokens[index]
@@ -65,9 +73,7 @@ class _Reader:
 
     def read(self) -> QuizParts:
         tokens = self.tokens
-        headings = [
-            i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2" and t.level == 0
-        ]
+        headings = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h2" and t.level == 0]
         intro_end = headings[0] if headings else len(tokens)
         for start, end in _blocks(tokens, 0, intro_end):
             if tokens[start].type in _LISTS and self._has_box(start, end):
@@ -124,19 +130,16 @@ class _Reader:
             return None
         return Question(
             id=qid,
-            kind=_kind(prompt, options),
+            kind=question_kind(prompt, options, self.language),
             prompt_html=render_inline_tokens(heading.children or [], self.env),
             options=tuple(options),
             explanation_html=render_tokens(self.tokens[quote[0] + 1 : quote[1] - 1], self.env),
             context_html=render_tokens([t for b, e in blocks[:at] for t in self.tokens[b:e]], self.env),
+            line=self.line(start),
         )
 
     def _options(self, start: int, end: int, qid: str) -> list[Option]:
-        items = [
-            i
-            for i in range(start, end)
-            if self.tokens[i].type == "list_item_open" and self.tokens[i].level == 1
-        ]
+        items = [i for i in range(start, end) if self.tokens[i].type == "list_item_open" and self.tokens[i].level == 1]
         options: list[Option] = []
         for n, item in enumerate(items):
             inline = next((t for t in self.tokens[item:end] if t.type == "inline"), None)
@@ -151,14 +154,18 @@ class _Reader:
                 self.report.add(self.rel, self.line(item), "an option has no text")
                 continue
             letter = chr(ord("a") + n) if n < 26 else f"o{n + 1}"
-            options.append(Option(f"{qid}-{letter}", html, match.group(1) != " "))
+            options.append(Option(f"{qid}-{letter}", html, match.group(1) != " ", self.line(item)))
         return options
 
 
-def _kind(prompt: str, options: list[Option]) -> QuestionKind:
+def question_kind(prompt: str, options: list[Option], language: str = "en") -> QuestionKind:
+    """Tell a question's kind from its options and heading, in English or the quiz's own language."""
+    languages = {"en", language}
     correct = sum(o.correct for o in options)
-    if correct > 1 or _SELECT_ALL.search(prompt):
+    ending = prompt.rstrip().lower()
+    if correct > 1 or any(ending.endswith(SELECT_ALL[lang]) for lang in languages if lang in SELECT_ALL):
         return "multiple"
-    if sorted(o.html.strip().lower() for o in options) == ["false", "true"]:
+    texts = sorted(o.html.strip().lower() for o in options)
+    if any(texts == sorted(w.lower() for w in TRUE_FALSE[lang]) for lang in languages if lang in TRUE_FALSE):
         return "true_false"
     return "single"

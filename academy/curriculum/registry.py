@@ -57,9 +57,7 @@ def _entries(data: Any, name: str, report: Report, what: str) -> list[LineDict]:
         if isinstance(item, LineDict):
             entries.append(item)
         else:
-            report.add(
-                name, data.line_of(i), f"each entry of {name} must be a set of fields, not {describe(item)}"
-            )
+            report.add(name, data.line_of(i), f"each entry of {name} must be a set of fields, not {describe(item)}")
     return entries
 
 
@@ -114,9 +112,7 @@ def _id_labels(fields: Fields, key: str, what: str) -> list[tuple[str, str]]:
     seen: dict[str, int] = {}
     for item, line in fields.items(key):
         if not isinstance(item, LineDict):
-            fields.report.add(
-                fields.rel, line, f"a {what} must be {{id: ..., label: ...}}, not {describe(item)}"
-            )
+            fields.report.add(fields.rel, line, f"a {what} must be {{id: ..., label: ...}}, not {describe(item)}")
             continue
         entry = Fields(
             item,
@@ -159,9 +155,7 @@ def load_resources(root: Path, report: Report, declared: set[str]) -> dict[str, 
             f'{RESOURCES_FILE} must have "jurisdictions" and "resources", not {describe(data)}',
         )
         return {}
-    top = Fields(
-        data, RESOURCES_FILE, report, allowed=("jurisdictions", "resources"), required=("resources",)
-    )
+    top = Fields(data, RESOURCES_FILE, report, allowed=("jurisdictions", "resources"), required=("resources",))
     jurisdictions = {ident for ident, _ in _id_labels(top, "jurisdictions", "jurisdiction")}
     resources: dict[str, Resource] = {}
     seen: dict[str, int] = {}
@@ -174,9 +168,7 @@ def load_resources(root: Path, report: Report, declared: set[str]) -> dict[str, 
     return resources
 
 
-def _resource(
-    entry: LineDict, report: Report, seen: dict[str, int], jurisdictions: set[str]
-) -> Resource | None:
+def _resource(entry: LineDict, report: Report, seen: dict[str, int], jurisdictions: set[str]) -> Resource | None:
     fields = Fields(
         entry,
         RESOURCES_FILE,
@@ -192,9 +184,7 @@ def _resource(
     url = check_url(fields, "url")
     jurisdiction = values["jurisdiction"]
     if jurisdiction and jurisdictions and jurisdiction not in jurisdictions:
-        fields.error(
-            "jurisdiction", f'unknown jurisdiction "{jurisdiction}": add it to "jurisdictions" first'
-        )
+        fields.error("jurisdiction", f'unknown jurisdiction "{jurisdiction}": add it to "jurisdictions" first')
     verified = _date(fields, "verified_on")
     if not {"phone", "text", "url"} & set(entry) and "id" in entry:
         report.warn(RESOURCES_FILE, entry.line, f'resource "{entry["id"]}" has no phone, text or url')

@@ -163,6 +163,8 @@ def _link_open(token: Token, line: int, found: Collected) -> Token | None:
         return None
     token.attrSet("class", "resource-link")
     resource = found.context.resources.get(link.target)
+    if resource is not None:  # [](resource:id) in a translated lesson shows the name in its language
+        resource = resource.in_language(found.context.language)
     contact = resource and (resource.phone or resource.text)
     return Token(
         "resource_contact",
@@ -205,10 +207,7 @@ def _render_callout(self: Any, tokens: Sequence[Token], idx: int, options: Any, 
     found = env.get("academy") if isinstance(env, dict) else None
     language = found.context.language if isinstance(found, Collected) else "en"
     title = CALLOUT_TITLES.get(language, {}).get(kind, CALLOUTS[kind])
-    return (
-        f'<aside class="callout callout-{kind}" role="note">'
-        f'<p class="callout-title">{escapeHtml(title)}</p>\n'
-    )
+    return f'<aside class="callout callout-{kind}" role="note"><p class="callout-title">{escapeHtml(title)}</p>\n'
 
 
 def _build() -> MarkdownIt:

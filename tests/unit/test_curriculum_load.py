@@ -157,8 +157,8 @@ def test_errors_raise_with_every_error_and_warnings_are_kept(tmp_path):
     (root / "foundation" / "02-signs.es.md").unlink()
     curriculum = load_curriculum(root, word_bounds=None)
     assert [str(w).replace(root.as_posix() + "/", "") for w in curriculum.warnings] == [
-        'foundation/02-signs.md:1: warning: untranslated: no "es" translation of this lesson, '
-        'though the course has "es" for other lessons'
+        'foundation/02-signs.md:1: warning: untranslated: no "es" translation of this lesson (02-signs.es.md), '
+        'though the course has "es" for other files'
     ]
 
 

@@ -186,8 +186,8 @@ OUTDATED = (
      "schools/01-in-the-classroom.fr.md:1: warning: the translation has no translated_from: when it matches "
      'the original, add translated_from: "'),
     ("foundation/02-signs.es.md", None, None,
-     'foundation/02-signs.md:1: warning: untranslated: no "es" translation of this lesson, though the course '
-     'has "es" for other lessons'),
+     'foundation/02-signs.md:1: warning: untranslated: no "es" translation of this lesson (02-signs.es.md), '
+     'though the course has "es" for other files'),
     (SIGNS, "Back to", "Go back to", OUTDATED),
     ("foundation/02-signs.es.md", 'translated_from: "5e2e3ed5fda2"', "translated_from: 5",
      'foundation/02-signs.es.md:3: "translated_from" must be text, not the number 5 (put it in quotes)'),
