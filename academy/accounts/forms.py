@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from academy.curriculum.model import Sector
+from academy.i18n import current_locale
 
 INVALID_EMAIL = _l("Enter a valid email address.")
 PASSWORD_RULES = [DataRequired(), Length(min=10, max=200, message=_l("Use at least 10 characters."))]
@@ -28,9 +29,10 @@ class LoginForm(FlaskForm):
 
 
 def sector_choices(sectors: dict[str, Sector]) -> list:
-    """Choices for 'your sector and role', grouped by sector; values are 'sector/subrole'."""
+    """Choices for 'your sector and role' in the reader's language, grouped by sector; values are 'sector/subrole'."""
     choices = [SelectChoice("", _l("Choose your sector and role"))]
-    for sector in sectors.values():
+    language = current_locale()
+    for sector in (s.in_language(language) for s in sectors.values()):
         if sector.shared:
             continue
         if sector.subroles:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from academy.accounts.forms import EmptyForm
+from academy.courses import language
 from academy.courses import service as courses
 from academy.courses.access import course_or_404, ensure_enrolled
 from academy.curriculum.model import Course
@@ -16,6 +17,9 @@ from academy.quizzes import forms, grading, service
 from academy.quizzes.models import QuizAttempt
 
 bp = Blueprint("quizzes", __name__, template_folder="templates")
+# The curriculum-in-your-language helpers (course_text, localized, lang_attr) serve every page that shows
+# curriculum words; registering them with this blueprint keeps create_app untouched.
+bp.record_once(lambda state: language.init_app(state.app))
 
 INVALID = N_("Those answers do not belong to this quiz. Reload the quiz and try again.")
 
@@ -84,8 +88,9 @@ def attempt(slug: str, attempt_id: int):
         return redirect(url_for("quizzes.start", slug=slug))
     if request.method == "POST":
         return _submit(course, attempt, shown)
-    return render_template("quizzes/take.html", course=course, attempt=attempt, shown=shown,
-                           form=forms.AttemptForm(), answers={}, missing=[])
+    return render_template("quizzes/take.html", course=course, attempt=attempt,
+                           shown=language.questions_shown(course.quiz, shown), form=forms.AttemptForm(),
+                           answers={}, missing=[])
 
 
 def _submit(course: Course, attempt: QuizAttempt, shown):
@@ -100,8 +105,9 @@ def _submit(course: Course, attempt: QuizAttempt, shown):
         abort(400, _(INVALID))
     missing = grading.unanswered(questions, answers)
     if missing and not forms.wants_to_submit_unanswered(request.form):
-        return render_template("quizzes/take.html", course=course, attempt=attempt, shown=shown, form=form,
-                               answers=answers, missing=missing)
+        return render_template("quizzes/take.html", course=course, attempt=attempt,
+                               shown=language.questions_shown(course.quiz, shown), form=form, answers=answers,
+                               missing=missing)
     try:
         service.submit_attempt(current_user, course, attempt, answers)
     except service.QuizError as exc:
@@ -121,5 +127,6 @@ def _result_page(course: Course, attempt: QuizAttempt):
     except service.QuizError:  # the quiz changed since: the score stands, the questions cannot be shown
         shown, result = [], None
     details = {r.question_id: r for r in result.per_question} if result else {}
+    shown = language.questions_shown(course.quiz, shown) if shown else shown  # graded above in English
     return render_template("quizzes/result.html", course=course, attempt=attempt, shown=shown,
                            details=details, progress=progress, status=status, form=EmptyForm())

@@ -3,6 +3,7 @@ catalogues that are complete and compiled."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -258,3 +259,88 @@ def test_an_english_reader_keeps_the_original(translated_curricula, client, logi
     login("trainee", sector="foundation", subrole=None)
     first = client.get("/courses/basics/lessons/first").get_data(as_text=True)
     assert "The first lesson" in first and "La primera lección" not in first
+
+
+# --- translated courses, quizzes, sectors and resources ---------------------------------------------------
+# tests/data/app-curricula has basics/course.es.md, basics/quiz.es.md, sectors.es.yml and resources.es.yml.
+
+
+def _spanish(user) -> None:
+    user.locale = "es"
+    db.session.commit()
+
+
+def test_a_spanish_reader_sees_the_course_in_spanish(client, login):
+    _spanish(login("trainee", sector="foundation", subrole=None))
+    page = client.get("/courses/basics").get_data(as_text=True)
+    assert "<title>Nociones básicas de prueba" in page
+    assert "<h1>Nociones básicas de prueba</h1>" in page
+    assert '<p class="lead">El curso común de prueba.</p>' in page
+    assert "Una introducción a las <strong>nociones básicas</strong>." in page
+    assert "<p>Personas usuarias de prueba.</p>" in page
+    assert "Cuestionario de nociones básicas" in page
+    assert "Test basics" not in page and "The shared test course." not in page
+    catalogue = client.get("/courses").get_data(as_text=True)
+    assert ">Nociones básicas de prueba</a>" in catalogue and "<p>El curso común de prueba.</p>" in catalogue
+    assert ">Formación básica</h2>" in catalogue and "Punto de partida común." in catalogue
+    # a course without a Spanish course.es.md stays English, marked as such for screen readers
+    assert 'id="course-policing" lang="en"><a href="/courses/policing">Test policing</a>' in catalogue
+
+
+def test_an_english_reader_sees_the_english_course(client, login):
+    login("trainee", sector="foundation", subrole=None)
+    page = client.get("/courses/basics").get_data(as_text=True)
+    assert "<h1>Test basics</h1>" in page and "Basics quiz" in page
+    assert "Nociones" not in page and "Cuestionario" not in page
+    assert ">Foundation</h2>" in client.get("/courses").get_data(as_text=True)
+
+
+def test_a_spanish_reader_takes_and_passes_the_quiz_in_spanish(app, client, login):
+    from academy.certificates.models import Certificate
+    from academy.quizzes.models import QuizAttempt
+    from tests.courses_fixtures import correct_answers, read_lessons, start_attempt, submit
+
+    user = login("trainee", sector="foundation", subrole=None)
+    _spanish(user)
+    start = client.get("/courses/basics/quiz").get_data(as_text=True)
+    assert "<h1>Cuestionario de nociones básicas</h1>" in start and "Basics quiz" not in start
+    read_lessons(client, "basics")
+    attempt_id = start_attempt(client, "basics")
+    form = client.get(f"/courses/basics/quiz/{attempt_id}").get_data(as_text=True)
+    assert "<span>¿El consentimiento previo impide que haya un delito de trata?</span>" in form
+    assert re.search(r'value="q2-a">\s*<span>Salarios retenidos</span>', form)
+    assert re.search(r'value="q3-a">\s*<span>Verdadero</span>', form)
+    assert "Does earlier consent" not in form and '<span lang="en">' not in form
+    assert "El consentimiento no cuenta" not in form  # explanations only after submitting
+    response = submit(client, "basics", attempt_id, correct_answers("basics"))
+    assert response.status_code == 303
+    result = client.get(response.location).get_data(as_text=True)
+    assert "100%" in result and "Ha aprobado" in result
+    assert "El consentimiento no cuenta: vea «La primera lección»." in result
+    attempt = db.session.get(QuizAttempt, attempt_id)
+    assert attempt.passed and attempt.answers == correct_answers("basics")  # the English option ids
+    certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == user.id))
+    assert certificate.course_title == "Test basics"  # the record keeps the English title
+
+
+def test_the_sector_select_shows_the_readers_language(client):
+    client.post("/language", data={"locale": "es"})
+    page = client.get("/register").get_data(as_text=True)
+    assert '<optgroup label="Fuerzas del orden y justicia">' in page
+    assert '<option value="law-enforcement/police">Policía</option>' in page
+    assert '<option value="consumers/">Consumidores</option>' in page
+    client.post("/language", data={"locale": "fr"})  # no French labels: English
+    page = client.get("/register").get_data(as_text=True)
+    assert '<optgroup label="Law enforcement and justice">' in page
+
+
+def test_resource_descriptions_in_the_readers_language(client):
+    english = client.get("/resources").get_data(as_text=True)
+    assert "Confidential help and reporting" in english and "24 hours a day" in english
+    client.post("/language", data={"locale": "es"})
+    spanish = client.get("/resources").get_data(as_text=True)
+    assert "<p>Ayuda confidencial y recepción de reportes. No es la policía.</p>" in spanish
+    assert "<dd>Las 24 horas, los 7 días de la semana</dd>" in spanish
+    assert ">Línea Nacional contra la Trata de Personas</h3>" in spanish
+    assert "1-888-373-7888" in spanish  # numbers come from resources.yml
+    assert '<p lang="en">Anonymous tips' in spanish  # an entry with no Spanish stays English, marked so
