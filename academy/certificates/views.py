@@ -45,11 +45,12 @@ def _status_helpers() -> dict:
 
 
 def sector_label(sector_id: str) -> str:
-    """Return a sector's label, or its id if the curriculum no longer has it."""
+    """Return a sector's label in the reader's language, or its id if the curriculum no longer has it."""
     from academy.courses.catalog import curriculum
+    from academy.i18n import current_locale
 
     sector = curriculum().sectors.get(sector_id)
-    return sector.label if sector else sector_id
+    return sector.in_language(current_locale()).label if sector else sector_id
 
 
 def _verify_limit() -> str:

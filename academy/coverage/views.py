@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -15,6 +16,7 @@ from academy.coverage.arithmetic import signed
 from academy.coverage.figures import Dashboard
 from academy.database import utcnow
 from academy.extensions import db
+from academy.i18n import current_locale
 
 bp = Blueprint("coverage", __name__, template_folder="templates")
 bp.register_blueprint(api_bp)
@@ -80,13 +82,14 @@ def dashboard():
     if community is None:
         return render_template("coverage/none.html")
     form, period = _selector(communities, community)
-    dash = service.dashboard(community.id, period, curriculum().sectors.values(), access.course_sectors())
+    sectors = [sector.in_language(current_locale()) for sector in curriculum().sectors.values()]
+    dash = service.dashboard(community.id, period, sectors, access.course_sectors())
     return render_template(
         "coverage/dashboard.html",
         form=form,
         community=community,
         dash=dash,
-        indicators=indicators.indicators(dash),
+        indicators=indicators.indicators(dash, get_translations()),
         ongoing=period.contains(utcnow()),
         **_charts(dash),
         can_manage=can_manage_community(current_user, community.id),
@@ -104,7 +107,8 @@ def export_csv():
     if community is None:
         abort(404, "No community to export.")
     period = access.read_period(request.args.get("period"))
-    dash = service.dashboard(community.id, period, curriculum().sectors.values(), access.course_sectors())
+    sectors = [sector.in_language(current_locale()) for sector in curriculum().sectors.values()]
+    dash = service.dashboard(community.id, period, sectors, access.course_sectors())
     filename = f"coverage-{community.slug}-{period}.csv"
     return Response(
         export.to_csv(dash, community.name),

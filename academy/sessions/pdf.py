@@ -1,18 +1,30 @@
-"""The paper sign-in sheet (fpdf2): the fallback when the network is down, typed back in afterwards."""
+"""The paper sign-in sheet (fpdf2): the fallback when the network is down, typed back in afterwards.
+
+The sheet is printed in the language of the trainer who asks for it.
+"""
 
 from __future__ import annotations
 
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 
+from babel.dates import format_datetime
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from academy.sessions.models import TrainingSession
 
 FONT_DIRS = (Path(__file__).resolve().parent.parent / "fonts", Path("/usr/share/fonts/truetype/dejavu"))
-COLUMNS = (("No.", 10), ("Full name (as on the certificate)", 62), ("Email, if you have an account", 58),
-           ("Organisation", 32), ("Signature", 28))
+COLUMNS = (
+    (_l("No."), 10),
+    (_l("Full name (as on the certificate)"), 62),
+    (_l("Email, if you have an account"), 58),
+    (_l("Organisation"), 32),
+    (_l("Signature"), 28),
+)
 ROW_HEIGHT = 9
 MIN_ROWS, MAX_ROWS = 25, 400
 
@@ -50,33 +62,47 @@ class Sheet(FPDF):
         self.set_font(self.face, "B", 8.5)
         self.set_fill_color(230, 234, 240)
         for title, width in COLUMNS:
-            self.cell(width, 7, self.text_of(title), border=1, fill=True)
+            self.cell(width, 7, self.text_of(str(title)), border=1, fill=True)
         self.ln(7)
 
     def footer(self) -> None:
         self.set_y(-12)
         self.set_font(self.face, "", 8)
-        self.cell(0, 6, f"Page {self.page_no()} of {{nb}}", align="C")
+        self.cell(0, 6, self.text_of(_("Page %(page)s of %(pages)s", page=self.page_no(), pages="{nb}")), align="C")
+
+
+def _when(starts: datetime, ends: datetime) -> str:
+    """The session's day and times, day and month names in the reader's language."""
+    language = str(get_locale() or "en")
+    if language == "en":
+        day, start, end = f"{starts:%A %d %B %Y}", f"{starts:%H:%M}", f"{ends:%H:%M}"
+    else:
+        day = format_datetime(starts, "EEEE d MMMM y", locale=language)
+        start, end = format_datetime(starts, "HH:mm", locale=language), format_datetime(ends, "HH:mm", locale=language)
+    return _("%(day)s, %(start)s to %(end)s (%(zone)s)", day=day, start=start, end=end, zone=f"{starts:%Z}")
 
 
 def heading_lines(session: TrainingSession, course_title: str, tz: tzinfo, public_url: str) -> list[str]:
     starts, ends = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
     trainers = ", ".join(t.display_name for t in session.trainers) or "-"
     return [
-        f"Sign-in sheet: {session.title}",
-        f"Course: {course_title}   ·   Session number {session.id}",
-        f"{starts:%A %d %B %Y, %H:%M} to {ends:%H:%M} ({starts:%Z})   ·   {session.place}",
-        f"Trainer(s): {trainers}",
-        "Write your name as it should appear on your certificate. Write the email of your academy account "
-        "so your attendance counts towards your certificate; without one you are counted as a walk-in, "
-        f"without a certificate. You can also check in at {public_url}/checkin once the network is back.",
+        _("Sign-in sheet: %(title)s", title=session.title),
+        _("Course: %(course)s   ·   Session number %(number)s", course=course_title, number=session.id),
+        f"{_when(starts, ends)}   ·   {session.place}",
+        _("Trainer(s): %(names)s", names=trainers),
+        _(
+            "Write your name as it should appear on your certificate. Write the email of your academy account so "
+            "your attendance counts towards your certificate; without one you are counted as a walk-in, without a "
+            "certificate. You can also check in at %(url)s once the network is back.",
+            url=f"{public_url}/checkin",
+        ),
     ]
 
 
 def sign_in_sheet(session: TrainingSession, *, course_title: str, tz: tzinfo, public_url: str) -> bytes:
     """Return a PDF with numbered blank rows: the capacity, at least 25."""
     pdf = Sheet(heading_lines(session, course_title, tz, public_url))
-    pdf.set_title(pdf.text_of(f"Sign-in sheet: {session.title}"))
+    pdf.set_title(pdf.text_of(_("Sign-in sheet: %(title)s", title=session.title)))
     pdf.set_creator("The Academy")
     pdf.alias_nb_pages()
     pdf.add_page()

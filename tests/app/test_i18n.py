@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from academy.curriculum.files import body_hash
 from academy.curriculum.source import Report, split_front_matter
 from academy.extensions import db
 from tests.conftest import APP_CURRICULA, PASSWORD, ROOT
+from tests.coverage_fixtures import cert_fixture, person_fixture, town_fixture  # noqa: F401 (fixtures)
 
 TRANSLATIONS = ROOT / "academy" / "translations"
 LANGUAGES = ("es", "fr")
@@ -344,3 +346,71 @@ def test_resource_descriptions_in_the_readers_language(client):
     assert ">Línea Nacional contra la Trata de Personas</h3>" in spanish
     assert "1-888-373-7888" in spanish  # numbers come from resources.yml
     assert '<p lang="en">Anonymous tips' in spanish  # an entry with no Spanish stays English, marked so
+
+
+# --- coverage sentences and PDFs ----------------------------------------------------------------------
+
+
+def _pdf_text(data: bytes) -> str:
+    """The PDF's text, read back with poppler's pdftotext."""
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "pdftotext (poppler-utils) is needed to read the PDF back"
+    out = subprocess.run([pdftotext, "-layout", "-", "-"], input=data, capture_output=True, check=True)  # noqa: S603
+    return out.stdout.decode()
+
+
+def test_coverage_answers_in_spanish(login, client, town, person, cert):
+    from tests.coverage_fixtures import at
+
+    a = town["a"]
+    cert(person(a), issued=at(2026, 2, 1), community=a, via="in-person")
+    cert(person(a), issued=at(2026, 3, 1), community=a, subrole="judge")
+    _spanish(login("coordinator", coordinates=[a]))
+    page = client.get("/coverage?community=town-a&period=2026H1").get_data(as_text=True)
+    assert "¿Se ha formado a policía, fiscales, jueces y primeros intervinientes?" in page
+    assert ("Policía, fiscales, jueces y primeros intervinientes formados: policía: 1, fiscales: 0 (aún nadie), "
+            "jueces: 1, primeros intervinientes: 0 (aún nadie).") in page
+    assert "Aún no hay nadie formado en 2 sectores: Primeros intervinientes y salud y Consumidores." in page
+    assert "No hay objetivos por sector fijados para 2026H1." in page
+    assert "1 de 2 personas formadas (50 %) tienen un certificado obtenido de forma presencial" in page
+    assert '<th scope="row">Fuerzas del orden y justicia</th>' in page  # the sector rows, in Spanish
+    assert "have no one trained" not in page and "Law enforcement and justice" not in page
+
+
+def test_the_certificate_pdf_in_spanish_keeps_the_english_course_title(client, login):
+    from academy.certificates.codes import group
+    from academy.certificates.models import Certificate
+    from tests.courses_fixtures import complete_course
+
+    user = login("trainee", sector="foundation", subrole=None)
+    _spanish(user)
+    complete_course(client, "basics")
+    certificate = db.session.scalar(select(Certificate).where(Certificate.user_id == user.id))
+    sheet = _pdf_text(client.get(f"/certificates/{group(certificate.code)}/certificate.pdf").data)
+    assert "Certificado de finalización" in sheet and "Escanee para verificar" in sheet
+    assert "Formación básica · versión" in sheet and "0,25 horas" in sheet
+    assert "Test basics" in sheet and "Nociones básicas" not in sheet  # the record's title, in English
+    assert f"Código del certificado: {group(certificate.code)}" in sheet
+    assert re.search(r"Emitido el \d{1,2} de [a-z]+ de 20\d\d", sheet)  # "Emitido el 22 de noviembre de 2026"
+    assert "This certifies" not in sheet and "Certificate code" not in sheet
+
+
+def test_the_sign_in_sheet_in_the_trainers_language(client, login):
+    from datetime import timedelta
+
+    from academy.database import utcnow
+    from academy.sessions.models import TrainingSession
+
+    trainer = login("trainer")
+    trainer.locale = "fr"
+    starts = utcnow() + timedelta(days=2)
+    session = TrainingSession(title="Atelier", course_slug="basics", place="Salle 2", starts_at=starts,
+                              ends_at=starts + timedelta(hours=2), capacity=10, created_by_id=trainer.id)
+    session.trainers.append(trainer)
+    db.session.add(session)
+    db.session.commit()
+    sheet = _pdf_text(client.get(f"/sessions/{session.id}/sign-in-sheet.pdf").data)
+    assert "Feuille d’émargement : Atelier" in sheet and f"Séance numéro {session.id}" in sheet
+    assert "E-mail, si vous avez un compte" in sheet and "Page 2 sur 2" in sheet  # at least 25 rows
+    assert re.search(r"[a-z]+ \d{1,2} [a-zéû]+ 20\d\d, de \d\d:\d\d à \d\d:\d\d", sheet)  # mardi 24 novembre 2026
+    assert "Sign-in sheet" not in sheet and "Email, if you have an account" not in sheet
