@@ -137,11 +137,31 @@ def test_pages_in_spanish_are_accessible_and_fit(page, live_server, world, scree
     page.locator(".lang-switch button[value=es]").click()
     assert page.locator("html").get_attribute("lang") == "es"
     sign_in(page, live_server.url, "trainee@example.org")
-    pages = {"home": "/", "catalogue": "/courses", "lesson": "/courses/basics/lessons/first",
+    quiz = f"/courses/basics/quiz/{world['open_attempt']}"
+    pages = {"home": "/", "catalogue": "/courses", "course": "/courses/basics",
+             "lesson": "/courses/basics/lessons/first", "quiz-start": "/courses/basics/quiz", "quiz": quiz,
              "account": "/account"}
     problems = check_pages(page, live_server, pages, "es-trainee", WIDTHS["phone"], screenshot)
     assert page.locator("html").get_attribute("lang") == "es"
     assert not problems, "\n".join(problems)
+    # take the quiz in Spanish (basics/quiz.es.md): Spanish words, the English option ids, a pass
+    page.goto(live_server.url + quiz)
+    assert page.locator("h1").inner_text() == "Cuestionario de nociones básicas"
+    assert "¿El consentimiento previo impide que haya un delito de trata?" in page.locator("main").inner_text()
+    with live_server.app.app_context():
+        from academy.courses.catalog import get_course
+
+        answers = [o for q in get_course("basics").quiz.questions for o in sorted(q.correct_ids)]
+    for option_id in answers:
+        page.locator(f'input[value="{option_id}"]').check()
+    page.locator("form.quiz-form button[type=submit]").click()
+    page.wait_for_load_state()
+    main = page.locator("main").inner_text()
+    assert "100%" in main and "Ha aprobado" in main
+    assert "El consentimiento no cuenta" in main and "Consent is irrelevant" not in main
+    screenshot(page, "es-trainee-quiz-result-360")
+    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS["phone"]
+    assert run_axe(page) == []
 
 
 def _tab_to(page, predicate: str, limit: int = 80) -> bool:
