@@ -9,23 +9,21 @@ from pathlib import Path
 
 from academy.curriculum.fields import SLUG, Fields
 from academy.curriculum.files import (
-    LessonFile,
     Loading,
     Parsed,
-    load_lesson,
     load_quiz,
     read,
     sources,
     subroles,
     text_hash,
 )
+from academy.curriculum.lessons import load_lessons
 from academy.curriculum.model import Course, CourseText, Lesson, Quiz, Sector
 from academy.curriculum.render import LESSON_FILE
 from academy.curriculum.source import suggest
 from academy.curriculum.translations import (
     COURSE_TEXT,
     TRANSLATED_FILE,
-    check_translated_from,
     load_course_text,
     translated_quiz,
     warn_untranslated,
@@ -120,7 +118,7 @@ def load_course(ld: Loading, folder: Path) -> CourseFile | None:
     sector = ld.sectors.get(sector_id or "")
     if parsed and sector_id and not sector:
         parsed.fields.error("sector", f'unknown sector "{sector_id}"{suggest(sector_id, ld.sectors)}')
-    lessons = _lessons(ld, listing.lessons, sector)  # even when course.md is broken, to report their problems
+    lessons = load_lessons(ld, listing.lessons, sector)  # even when course.md is broken, to report their problems
     quiz = _quiz(ld, name, listing)
     texts = _texts(ld, parsed, listing)
     if not listing.has_quiz:
@@ -161,12 +159,13 @@ def _quiz(ld: Loading, name: str, listing: Listing) -> Quiz | None:
 
 def _texts(ld: Loading, parsed: Parsed | None, listing: Listing) -> dict[str, CourseText]:
     """Load course.<language>.md files: the course's words in other languages."""
-    texts = {}
-    current = text_hash(parsed.doc, COURSE_TEXT) if parsed else ""
-    english_intro = parsed.doc.body if parsed else ""
+    texts: dict[str, CourseText] = {}
+    if parsed is None:  # course.md's own errors come first; its translations are checked once it loads
+        return texts
+    current = text_hash(parsed.doc, COURSE_TEXT)
     for lang, rel in sorted(listing.texts.items()):
-        text = load_course_text(ld, rel, lang, current, english_intro)
-        if text is not None and parsed is not None:
+        text = load_course_text(ld, rel, lang, current, parsed.doc.body)
+        if text is not None:
             texts[lang] = text
     return texts
 
@@ -262,56 +261,3 @@ def _completion(fields: Fields, lessons: tuple[Lesson, ...], quiz: Quiz | None) 
     if "lessons" in rules and not lessons:
         fields.report.add(fields.rel, line, 'completion includes "lessons" but the course has no lessons')
     return tuple(dict.fromkeys(rules))
-
-
-def _lessons(ld: Loading, files: list[tuple[str, int, str, str | None]], sector: Sector | None) -> tuple[Lesson, ...]:
-    originals: dict[tuple[int, str], tuple[str, LessonFile]] = {}
-    translations: list[tuple[str, int, str, str, LessonFile]] = []
-    for rel, number, slug, lang in files:
-        loaded = load_lesson(ld, rel, number, slug, lang, sector)
-        if loaded and lang:
-            translations.append((rel, number, slug, lang, loaded))
-        elif loaded:
-            originals[(number, slug)] = (rel, loaded)
-    _check_numbers(ld, [(rel, n, s) for rel, n, s, lang in files if not lang])
-    present = {(n, s) for _, n, s, lang in files if not lang}
-    for rel, number, slug, lang, loaded in translations:
-        original = originals.get((number, slug))
-        if (number, slug) not in present:
-            name = rel.rsplit("/", 1)[1].replace(f".{lang}.md", ".md")
-            ld.report.add(rel, 1, f'translation of "{name}", which does not exist')
-        elif original:  # an original that failed to load has its own errors
-            original[1].lesson.translations[lang] = _translated(ld, rel, loaded, original[1])
-    return tuple(loaded.lesson for _, loaded in sorted(originals.values(), key=lambda o: o[1].lesson.number))
-
-
-def _translated(ld: Loading, rel: str, loaded: LessonFile, original: LessonFile) -> Lesson:
-    outdated = check_translated_from(ld, rel, loaded.translated_from, original.body_hash)
-    lesson, source = loaded.lesson, original.lesson
-    return dataclasses.replace(
-        lesson,
-        minutes=lesson.minutes or source.minutes,
-        sources=lesson.sources or source.sources,
-        resources=lesson.resources or source.resources,
-        subroles=lesson.subroles or source.subroles,
-        outdated=outdated,
-    )
-
-
-def _check_numbers(ld: Loading, files: list[tuple[str, int, str]]) -> None:
-    by_number: dict[int, str] = {}
-    by_slug: dict[str, str] = {}
-    for rel, number, slug in files:
-        name = rel.rsplit("/", 1)[1]
-        if number in by_number:
-            ld.report.add(rel, 1, f"duplicate lesson number {number} (also {by_number[number]})")
-        if slug in by_slug:
-            ld.report.add(rel, 1, f'duplicate lesson slug "{slug}" (also {by_slug[slug]})')
-        by_number.setdefault(number, name)
-        by_slug.setdefault(slug, name)
-    folder = files[0][0].rsplit("/", 1)[0] if files else ""
-    previous = 0
-    for number in sorted(by_number):
-        if number != previous + 1:
-            ld.report.warn(f"{folder}/{by_number[number]}", 1, f"lesson numbers jump from {previous} to {number}")
-        previous = number
