@@ -55,6 +55,13 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    # Every limit is a decorator on its view, checked by the decorator itself; the before-request check exists
+    # for application-wide and blueprint limits, which the academy does not set, yet it cost every request
+    # (pages, the verify API, check-in taps) about 80 microseconds. tests/app/test_rate_limits.py proves the
+    # decorated limits still hold.
+    hooks = app.before_request_funcs.get(None, [])
+    if limiter._check_request_limit in hooks:  # not there when RATELIMIT_ENABLED is off
+        hooks.remove(limiter._check_request_limit)
     from academy import i18n
 
     i18n.init_app(app)

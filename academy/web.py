@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask, abort, jsonify, render_template, request
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -32,9 +34,11 @@ def parse_id(text: str | None) -> int | None:
 
 
 def init_app(app: Flask) -> None:
-    from academy import logs
+    from academy import fragments, logs
 
     _harden(app)
+    app.session_interface = CookieSessions()
+    fragments.init_app(app)
     logs.install(app.logger)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = lazy_gettext("Please sign in to continue.")
@@ -155,19 +159,47 @@ CSP = (
 )
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def _security_headers(response):
+    """Add the security headers a view has not set itself (one pass over the headers, not one per header)."""
     from flask import current_app
 
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    present = {key.lower() for key, _value in headers.items()}
+    wanted = list(SECURITY_HEADERS)
     if request.is_secure or current_app.config["ACADEMY_PUBLIC_URL"].startswith("https://"):
         # Browsers ignore HSTS over plain HTTP, so sending it whenever the public URL is HTTPS is safe.
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        wanted.append(HSTS)
+    headers.extend([(key, value) for key, value in wanted if key.lower() not in present])
     return response
+
+
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signer built once per secret rather than on every request."""
+
+    def __init__(self) -> None:
+        self._signers: dict[tuple, URLSafeTimedSerializer | None] = {}
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        key = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if key not in self._signers:
+            self._signers.clear()  # a new secret retires the old signer
+            self._signers[key] = super().get_signing_serializer(app)
+        return self._signers[key]
+
+    def open_session(self, app: Flask, request) -> SecureCookieSession | None:
+        if app.secret_key and not request.cookies.get(self.get_cookie_name(app)):
+            return self.session_class()  # no cookie (API clients, first visits): nothing to verify
+        return super().open_session(app, request)
 
 
 def _template_globals() -> dict:

@@ -35,6 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TARGET_RATIO, TARGET_LOAD, TARGET_RSS_MB = 0.6, 0.3, 150
 DEMO_EMAIL, DEMO_PASSWORD = "trainee@demo.academy", "demo-password-1"
+# One browser: Flask-Login ties a session to its user agent, and a cookie replayed under another agent is treated
+# as a new, non-fresh session on every request (rewritten and re-sent each time), which no real reader sees.
+USER_AGENT = "academy-bench/1"
 
 bare_app = Flask(__name__)
 
@@ -90,6 +93,7 @@ def sign_in(base: str) -> str:
     """Sign in as the demo trainee through the login form; return the session cookie's value."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
     page = opener.open(f"{base}/login", timeout=10).read().decode()
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     form = {"csrf_token": token, "email": DEMO_EMAIL, "password": DEMO_PASSWORD}
@@ -103,11 +107,13 @@ def sign_in(base: str) -> str:
 
 def check_page(url: str, cookie: str, expect: str) -> None:
     """Fetch the page once (this also records it as the last lesson) and make sure it is the lesson."""
-    request = urllib.request.Request(url, headers={"Cookie": f"session={cookie}"})  # noqa: S310 (local)
+    request = urllib.request.Request(url, headers={"Cookie": f"session={cookie}", "User-Agent": USER_AGENT})  # noqa: S310 (local)
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (local bench server)
         html = response.read().decode()
         if response.status != 200 or response.url != url or expect not in html:
             raise SystemExit(f"{url} did not answer with the lesson (status {response.status})")
+        if response.headers.get("Set-Cookie"):
+            raise SystemExit("the lesson page rewrote the session cookie: the run would not measure a steady reader")
     print(f"lesson page: {len(html) / 1024:.0f} KiB of HTML")
 
 
@@ -115,7 +121,7 @@ def wrk(url: str, seconds: int, cookie: str | None = None) -> float:
     """Run wrk and return requests per second; refuse a run with errors or redirects."""
     command = ["wrk", "-t", "1", "-c", "4", "-d", f"{seconds}s", url]
     if cookie:
-        command[1:1] = ["-H", f"Cookie: session={cookie}"]
+        command[1:1] = ["-H", f"Cookie: session={cookie}", "-H", f"User-Agent: {USER_AGENT}"]
     output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
     if "Non-2xx" in output or "Socket errors" in output:
         raise SystemExit(f"wrk saw errors on {url}:\n{output}")

@@ -81,6 +81,7 @@ def make_app(database_url: str, tmp_path: Path, **overrides):
     def _forget_user(exc):
         # Tests keep one app context open, so `g` outlives a request; production gets a fresh `g` each time.
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)  # Flask-WTF keeps the signed token in g too
 
     return app
 
