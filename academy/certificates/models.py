@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.database import UTCDateTime, utcnow
@@ -21,9 +21,7 @@ class Certificate(db.Model):
     course_title: Mapped[str] = mapped_column(String(200))
     sector: Mapped[str] = mapped_column(String(64), index=True)
     subrole: Mapped[str | None] = mapped_column(String(64))
-    community_id: Mapped[int | None] = mapped_column(
-        ForeignKey("community.id", ondelete="SET NULL"), index=True
-    )
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id", ondelete="SET NULL"), index=True)
     version: Mapped[str] = mapped_column(String(16))
     hours: Mapped[float]
     earned_via: Mapped[str] = mapped_column(String(16))  # self-paced | in-person
@@ -34,7 +32,11 @@ class Certificate(db.Model):
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     revoke_reason: Mapped[str | None] = mapped_column(String(500))  # private: never shown publicly
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id", ondelete="SET NULL"))
-    status_index: Mapped[int] = mapped_column(unique=True)  # position in the revocation status list
+    # Where the revocation bit lives: a numbered status list and a random position in it, unique together.
+    status_list_id: Mapped[int] = mapped_column(default=1, server_default="1")
+    status_index: Mapped[int]
+
+    __table_args__ = (UniqueConstraint("status_list_id", "status_index"),)
 
     user = relationship("User", foreign_keys=[user_id])
     community = relationship("Community")

@@ -14,7 +14,7 @@ from academy.certificates.models import Certificate
 from academy.database import utcnow
 from academy.extensions import db
 
-STATUS_LIST_ID = 1  # one list of 131,072 entries; a second list would start at 2
+STATUS_LIST_ID = statuslist.FIRST_LIST_ID  # always served, even before the first certificate
 _KEYRING_CACHE: dict = {}
 _STATUS_CACHE: dict = {}
 _LOCK = threading.Lock()
@@ -84,7 +84,7 @@ def credential(app: Flask, certificate: Certificate) -> dict:
         include_name=certificate.include_name,
         valid_from=certificate.issued_at,
         valid_until=certificate.expires_at,
-        status_entry=statuslist.status_entry(public_url, STATUS_LIST_ID, certificate.status_index),
+        status_entry=statuslist.status_entry(public_url, certificate.status_list_id, certificate.status_index),
     )
     return credentials.sign(
         unsigned,
@@ -95,33 +95,41 @@ def credential(app: Flask, certificate: Certificate) -> dict:
     )
 
 
-def revocation_state() -> tuple[int, datetime | None]:
-    """Return how many certificates are revoked and when the last was: the status list's version."""
+def status_list_exists(list_id: int) -> bool:
+    """Tell whether a status list is published: the first always, a later one once it holds a credential."""
+    if list_id == STATUS_LIST_ID:
+        return True
+    found = select(Certificate.id).where(Certificate.status_list_id == list_id).limit(1)
+    return db.session.scalar(found) is not None
+
+
+def _revoked_in(list_id: int):
+    return (Certificate.status_list_id == list_id) & Certificate.revoked_at.is_not(None)
+
+
+def revocation_state(list_id: int = STATUS_LIST_ID) -> tuple[int, datetime | None]:
+    """Return how many certificates of a list are revoked and when the last was: the list's version."""
     count, last = db.session.execute(
-        select(func.count(Certificate.id), func.max(Certificate.revoked_at)).where(
-            Certificate.revoked_at.is_not(None)
-        )
+        select(func.count(Certificate.id), func.max(Certificate.revoked_at)).where(_revoked_in(list_id))
     ).one()
     return int(count), last
 
 
-def revoked_indexes() -> list[int]:
-    """Return the status list indexes of every revoked certificate."""
-    return list(
-        db.session.scalars(select(Certificate.status_index).where(Certificate.revoked_at.is_not(None)))
-    )
+def revoked_indexes(list_id: int = STATUS_LIST_ID) -> list[int]:
+    """Return the indexes of a status list whose certificates are revoked."""
+    return list(db.session.scalars(select(Certificate.status_index).where(_revoked_in(list_id))))
 
 
 def status_list_credential(app: Flask, list_id: int = STATUS_LIST_ID) -> dict:
-    """Return the signed BitstringStatusListCredential, cached per process until the next revocation."""
+    """Return a signed BitstringStatusListCredential, cached per process and list until its next revocation."""
     record = keyring(app).active
-    count, last = revocation_state()
-    cache_key = (list_id, app.config["ACADEMY_PUBLIC_URL"], record.did, count, last)
-    cached = _STATUS_CACHE.get(cache_key)
-    if cached is not None:
-        return cached
+    count, last = revocation_state(list_id)
+    cache_key = (app.config["ACADEMY_PUBLIC_URL"], record.did, count, last)
+    cached = _STATUS_CACHE.get(list_id)
+    if cached is not None and cached[0] == cache_key:
+        return cached[1]
     bits = statuslist.StatusList()
-    for index in revoked_indexes():
+    for index in revoked_indexes(list_id):
         bits.set(index, True)
     # Deterministic (the same bytes from every worker) yet never in the future, even for a clock-skewed row.
     valid_from = credentials.format_datetime(min(max(last or record.created, record.created), utcnow()))
@@ -130,6 +138,5 @@ def status_list_credential(app: Flask, list_id: int = STATUS_LIST_ID) -> dict:
     )
     signed = credentials.sign(unsigned, record.private_key, record.verification_method, valid_from)
     with _LOCK:
-        _STATUS_CACHE.clear()
-        _STATUS_CACHE[cache_key] = signed
+        _STATUS_CACHE[list_id] = (cache_key, signed)
     return signed

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask
-from sqlalchemy import select
+from flask import Flask, current_app
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from academy.certificates import codes, keys, statuslist
 from academy.certificates.models import AuditEvent, Certificate
@@ -105,8 +106,50 @@ def audit(
 # --- issue --------------------------------------------------------------------------------------------------
 
 
-def _used_indexes() -> set[int]:
-    return set(db.session.scalars(select(Certificate.status_index)))
+SLOT_ATTEMPTS = 32  # draws of a random status index; at half full, 32 misses in a row is a 1 in 4e9 event
+
+
+def status_list_capacity() -> int:
+    """Return how many credentials one status list takes (ACADEMY_STATUS_LIST_CAPACITY), at most half its size."""
+    configured = current_app.config.get("ACADEMY_STATUS_LIST_CAPACITY", statuslist.LIST_CAPACITY)
+    return max(1, min(int(configured), statuslist.LIST_CAPACITY))
+
+
+def _open_list(capacity: int) -> int:
+    """Return the status list a new credential goes into: the newest, or the next once it is full."""
+    newest = db.session.scalar(select(func.max(Certificate.status_list_id)))
+    if newest is None:
+        return statuslist.FIRST_LIST_ID
+    used = db.session.scalar(select(func.count()).where(Certificate.status_list_id == newest))
+    return newest + 1 if used >= capacity else newest
+
+
+def _begin_write() -> None:
+    """On SQLite, take the write lock before choosing a status slot, so workers issue one after another.
+
+    pysqlite opens a transaction only at the first INSERT; a SAVEPOINT before it would be the outermost one,
+    whose RELEASE commits. BEGIN IMMEDIATE opens it now (waiting for another writer up to busy_timeout).
+    PostgreSQL needs nothing: the unique constraint makes a concurrent INSERT of the same slot wait and fail.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite" and not connection.connection.dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _insert_in_free_slot(certificate: Certificate, capacity: int) -> None:
+    """Insert a certificate at a random free index of the open status list, drawing again when taken."""
+    _begin_write()
+    for _ in range(SLOT_ATTEMPTS):
+        certificate.code = _fresh_code()
+        certificate.status_list_id = _open_list(capacity)
+        certificate.status_index = statuslist.random_index()
+        try:
+            with db.session.begin_nested():
+                db.session.add(certificate)
+        except IntegrityError:
+            continue  # another certificate (perhaps another worker's, just now) holds this slot
+        return
+    raise CertificateError("No free place in the revocation list was found; please try again.")
 
 
 def _fresh_code() -> str:
@@ -138,7 +181,6 @@ def issue_certificate(user, course, *, via: str, session=None, now: datetime | N
     now = now or utcnow()
     previous = _previous(user, course.slug)
     certificate = Certificate(
-        code=_fresh_code(),
         user_id=user.id,
         holder_name=user.name,
         course_slug=course.slug,
@@ -152,10 +194,8 @@ def issue_certificate(user, course, *, via: str, session=None, now: datetime | N
         session_id=getattr(session, "id", session),
         issued_at=now,
         expires_at=add_months(now, course.validity_months) if course.validity_months else None,
-        status_index=statuslist.random_free_index(_used_indexes()),
     )
-    db.session.add(certificate)
-    db.session.flush()
+    _insert_in_free_slot(certificate, status_list_capacity())
     audit("certificate.issued", certificate, user, now, course=course.slug, version=course.version, via=via)
     for old in previous:
         old.superseded_by_id = certificate.id

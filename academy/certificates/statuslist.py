@@ -1,4 +1,12 @@
-"""W3C Bitstring Status List v1.0: the revocation bitstring and its (unsigned) status list credential."""
+"""W3C Bitstring Status List v1.0: the revocation bitstring and its (unsigned) status list credential.
+
+The academy publishes numbered lists of MIN_SIZE entries at /api/v1/status-lists/<n>. A credential gets a
+random index in the newest list; once that list holds LIST_CAPACITY credentials (half its entries) the next
+one opens. Why stop at half: a random free index then costs at most two draws on average (the unique
+constraint on (list, index) refuses a taken one and the issuer draws again), and every list keeps a crowd of
+65,536 credentials whose holders a verifier fetching it cannot tell apart (the spec's herd privacy). Which list
+a credential is in says roughly when it was issued, which its validFrom says anyway.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +17,8 @@ import zlib
 from collections.abc import Collection
 
 MIN_SIZE = 131_072  # bits: the spec's minimum of 16 KB, so one list hides each entry in a crowd
+LIST_CAPACITY = MIN_SIZE // 2  # credentials per list before the next opens: never more than half full
+FIRST_LIST_ID = 1
 MAX_BYTES = 16 * 1024 * 1024  # refuse to inflate more than this from a list fetched from elsewhere
 CONTEXT_V2 = "https://www.w3.org/ns/credentials/v2"
 
@@ -88,6 +98,11 @@ def _inflate(compressed: bytes) -> bytes:
     if not inflater.eof:
         raise ValueError("the GZIP data of the status list is truncated")
     return raw
+
+
+def random_index(size: int = MIN_SIZE) -> int:
+    """Draw an index uniformly at random; the database's unique constraint says whether it is free."""
+    return secrets.randbelow(size)
 
 
 def random_free_index(used: Collection[int], size: int = MIN_SIZE) -> int:
