@@ -127,9 +127,9 @@ def count_rows(url: str, instance: Path, session_id: int) -> dict:
 class Server:
     """gunicorn serving the academy on a free port."""
 
-    def __init__(self, url: str, instance: Path, workers: int):
+    def __init__(self, url: str, instance: Path, workers: int, limits: str = "memory://"):
         self.port = free_port()
-        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET,
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "RATELIMIT_STORAGE_URI": limits,
                "ACADEMY_INSTANCE_PATH": str(instance), "ACADEMY_PUBLIC_URL": f"http://127.0.0.1:{self.port}"}
         self.log = open(instance / "gunicorn.log", "w")  # noqa: SIM115  (closed in stop())
         self.proc = subprocess.Popen(
@@ -337,7 +337,7 @@ def run_database(name: str, url: str, args) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"checkin-bench-{name}-") as tmp:
         instance = Path(tmp)
         info = build(url, instance, args.attendees)
-        server = Server(url, instance, args.workers)
+        server = Server(url, instance, args.workers, args.limits)
         doubles = {i for i in range(args.attendees) if (i * 7919) % 100 < args.double_tap * 100}
         try:
             with ThreadPoolExecutor(args.threads) as pool:
@@ -392,6 +392,20 @@ def report(result: dict) -> bool:
     return missed
 
 
+def default_limits_storage() -> str:
+    """Rate-limit counters as production keeps them (docs/deploy.md): in Redis when one answers here."""
+    if os.environ.get("RATELIMIT_STORAGE_URI"):
+        return os.environ["RATELIMIT_STORAGE_URI"]
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            if sock.recv(16).startswith(b"+PONG"):
+                return "redis://127.0.0.1:6379/15"
+    except OSError:
+        pass
+    return "memory://"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--attendees", type=int, default=500)
@@ -402,9 +416,14 @@ def main() -> int:
                         help="share of attendees who tap twice at once")
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", DEFAULT_PG))
+    parser.add_argument("--limits", default=None,
+                        help="rate-limit storage (default: Redis on 127.0.0.1:6379/15 if it answers, else memory://, "
+                             "which is per worker and starts a timer thread on many requests)")
     args = parser.parse_args()
+    args.limits = args.limits or default_limits_storage()
     print(f"{args.attendees} attendees over {args.seconds:g} s, gunicorn {args.workers} sync workers, "
-          f"{args.threads} client threads, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+          f"{args.threads} client threads, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}, "
+          f"rate limits in {args.limits}")
     missed = False
     for name in args.databases.split(","):
         if name == "postgresql":

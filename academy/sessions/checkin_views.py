@@ -161,6 +161,7 @@ def _check_in(session: TrainingSession, user, method: str, new_account: bool = F
     except service.SessionError as exc:
         db.session.rollback()  # also drops an account created for this check-in
         return _refused(str(exc), session)
+    session_id = session.id  # read before the commit expires it: no reload just to build the redirect
     db.session.commit()
     cookie.pop(TICKET_KEY, None)
     if new_account:
@@ -173,7 +174,7 @@ def _check_in(session: TrainingSession, user, method: str, new_account: bool = F
         flash(message, "success")
     else:
         flash(_("You are already checked in."), "info")
-    return redirect(url_for("sessions.checked_in", session_id=session.id))
+    return redirect(url_for("sessions.checked_in", session_id=session_id))
 
 
 def _send_welcome(user, session: TrainingSession) -> None:

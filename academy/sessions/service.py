@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.exc import IntegrityError
 
 from academy.accounts.models import User
 from academy.certificates.models import AuditEvent
@@ -28,10 +27,15 @@ class SessionError(ValueError):
 
 @dataclass(frozen=True)
 class CheckIn:
-    """The outcome of one check-in: the attendance, and whether this call created it."""
+    """The outcome of one check-in: the attendance's id, and whether this call created it."""
 
-    attendance: Attendance
+    attendance_id: int
     created: bool
+
+    @property
+    def attendance(self) -> Attendance:
+        """The attendance row (loaded on demand: the check-in tap itself never needs it)."""
+        return db.session.get(Attendance, self.attendance_id)
 
 
 def audit(action: str, session: TrainingSession, actor, now: datetime | None = None, **detail) -> AuditEvent:
@@ -169,14 +173,25 @@ def attendee_count(session: TrainingSession) -> int:
     return db.session.scalar(query) or 0
 
 
-def _insert(attendance: Attendance) -> bool:
-    """Insert in a savepoint; return False if the unique constraint says it is already there."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(attendance)
-    except IntegrityError:
-        return False
-    return True
+def _insert_once(values: dict) -> int | None:
+    """Insert an attendance unless the person is already on the roster; return the new id, or None.
+
+    One statement, `INSERT ... ON CONFLICT (session_id, user_id) DO NOTHING RETURNING id`, on SQLite and on
+    PostgreSQL alike: the unique constraint decides, two taps at the same instant make one row, and the tap costs
+    one round trip instead of a savepoint, an insert and a release.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - the academy runs on SQLite and PostgreSQL only
+        raise RuntimeError(f"check-in needs an INSERT that can ignore a conflict on {dialect}")
+    table = Attendance.__table__
+    statement = (insert(table).values(**values)
+                 .on_conflict_do_nothing(index_elements=[table.c.session_id, table.c.user_id])
+                 .returning(table.c.id))
+    return db.session.execute(statement).scalar()
 
 
 def check_in(session: TrainingSession, user: User, *, method: str, now: datetime | None = None,
@@ -188,18 +203,21 @@ def check_in(session: TrainingSession, user: User, *, method: str, now: datetime
     error = window_error(session, now) if method in ("qr", "code") else frozen_error(session)
     if error:
         raise SessionError(error)
+    session_id, user_id = session.id, user.id
     over = session.capacity is not None and attendee_count(session) >= session.capacity
-    attendance = Attendance(session_id=session.id, user_id=user.id, method=method, checked_in_at=now,
-                            over_capacity=over, marked_by_id=getattr(marked_by, "id", None), reason=reason)
-    if not _insert(attendance):
-        existing = db.session.scalar(select(Attendance).where(Attendance.session_id == session.id,
-                                                              Attendance.user_id == user.id))
+    db.session.flush()  # pending changes (a new account) go first: the insert below bypasses the unit of work
+    new_id = _insert_once({"session_id": session_id, "user_id": user_id, "method": method, "checked_in_at": now,
+                           "over_capacity": over, "marked_by_id": getattr(marked_by, "id", None),
+                           "reason": reason})
+    if new_id is None:
+        existing = db.session.scalar(select(Attendance.id).where(Attendance.session_id == session_id,
+                                                                 Attendance.user_id == user_id))
         return CheckIn(existing, False)
     if marked_by is not None:
-        audit("attendance.marked", session, marked_by, now, user_id=user.id, method=method, reason=reason)
-    log.info("user %s checked in to session %s by %s%s", user.id, session.id, method,
+        audit("attendance.marked", session, marked_by, now, user_id=user_id, method=method, reason=reason)
+    log.info("user %s checked in to session %s by %s%s", user_id, session_id, method,
              " (over capacity)" if over else "")
-    return CheckIn(attendance, True)
+    return CheckIn(new_id, True)
 
 
 def frozen_error(session: TrainingSession) -> str | None:
