@@ -7,13 +7,27 @@ browser session. Coordinators read their own communities only; auditors and admi
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, abort, current_app, jsonify, request
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from academy.courses.catalog import curriculum
 from academy.coverage import access, export, service
+from academy.extensions import limiter
 
 bp = Blueprint("coverage_api", __name__, url_prefix="/api/v1")
+DEFAULT_LIMIT = "60 per minute"
+
+
+def _limit() -> str:
+    return current_app.config.get("ACADEMY_COVERAGE_API_RATE_LIMIT", DEFAULT_LIMIT)
+
+
+def _caller() -> str:
+    """Count per account (token or session), so colleagues behind one office address do not share a limit."""
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return f"address:{get_remote_address()}"
 
 
 @bp.after_request
@@ -37,6 +51,7 @@ def _unauthorized():
 
 
 @bp.get("/coverage")
+@limiter.limit(_limit, key_func=_caller)
 def coverage():
     """Return trained, newly trained, lapsed, targets, sessions, trend and projections per sector."""
     if not current_user.is_authenticated:

@@ -153,3 +153,24 @@ def test_short_codes_in_the_scan_address_are_limited_but_qr_tokens_are_not(clien
     assert statuses == [400, 400, 400, 429]
     token = "x" * 24  # the shape of a QR token (wrong, so refused, but never limited)
     assert {client.get(f"/checkin/1/{token}").status_code for _ in range(6)} == {400}
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "ACADEMY_COVERAGE_API_RATE_LIMIT": "2 per minute"}])
+def test_the_coverage_api_is_limited_per_account_in_json(app, make_user, make_community):
+    from academy.accounts import tokens
+    from academy.extensions import db
+
+    town = make_community("town-a", "Town A")
+    headers = []
+    for _ in range(2):
+        _, token = tokens.create_token(make_user("coordinator", coordinates=[town]), "script")
+        headers.append({"Authorization": f"Bearer {token}"})
+    db.session.commit()
+    client = app.test_client()
+    url = "/api/v1/coverage?community=town-a&period=2026H2"
+    statuses = [client.get(url, headers=headers[0]).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    refused = client.get(url, headers=headers[0])
+    assert refused.is_json and "error" in refused.get_json() and int(refused.headers["Retry-After"]) > 0
+    # A colleague's token, from the same address, still has its own allowance.
+    assert client.get(url, headers=headers[1]).status_code == 200
