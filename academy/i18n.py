@@ -66,6 +66,12 @@ def translations():
     return catalogue
 
 
+def _forget_locale() -> None:
+    """Drop a locale chosen before this request (only an app context kept open across requests has one)."""
+    if "_flask_babel" in g:
+        refresh()
+
+
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel, expose the helpers to templates and register the switcher."""
     from academy.extensions import babel
@@ -82,7 +88,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["long_date"] = long_date
     # Flask-Babel caches the locale in g, which outlives a request when an app context was pushed before it
     # (tests, scripts): choose afresh for every request.
-    app.before_request(refresh)
+    app.before_request(_forget_locale)
     app.register_blueprint(bp)
 
 

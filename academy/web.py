@@ -78,8 +78,8 @@ def _has_nul(value) -> bool:
 
 def _refuse_nul_characters() -> None:
     """Refuse NUL characters in the path, query, form or JSON: PostgreSQL can neither store nor find them."""
-    found = "\x00" in request.path or any(_has_nul(k) or _has_nul(v)
-                                          for k, v in request.args.items(multi=True))
+    query = request.query_string
+    found = "\x00" in request.path or b"\x00" in query or b"%00" in query  # %00 is the only way to write NUL
     if not found and request.method == "POST":
         found = any(_has_nul(k) or _has_nul(v) for k, v in request.form.items(multi=True))
         found = found or (request.is_json and _has_nul(request.get_json(silent=True)))
