@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from academy.courses.catalog import curriculum
+from academy.courses.language import course_text
 from academy.courses.models import CourseCompletion, CourseVersion, Enrolment, LessonProgress
 from academy.courses.progress import CourseProgress, load_progress
 from academy.curriculum.model import Course, Lesson
@@ -185,7 +186,7 @@ def learning_summary(user) -> dict:
         missing = missing_prerequisites(user, progress.course)
         if missing:  # never offer a step the user will be refused: send them to the prerequisite instead
             next_url = url_for("courses.course", slug=missing[0].slug)
-            next_label = _("First complete: %(course)s", course=missing[0].title)
+            next_label = _("First complete: %(course)s", course=course_text(missing[0]).title)
         else:
             next_url, next_label = next_step(progress)
         items.append({"course": progress.course, "done": progress.done, "total": progress.total,

@@ -28,6 +28,7 @@ from academy.courses.access import (
 )
 from academy.courses.catalog import curriculum
 from academy.courses.forms import ResourceFilterForm, jurisdiction_label
+from academy.courses.language import course_text
 from academy.courses.progress import EnrolmentState
 from academy.curriculum.model import Course, Curriculum
 from academy.extensions import db
@@ -158,7 +159,8 @@ def complete_lesson(slug: str, lesson: str):
     completion = service.check_completion(current_user, course)
     db.session.commit()
     if completion is not None:
-        flash(_("Course complete: %(course)s. Your certificate is ready.", course=course.title), "success")
+        flash(_("Course complete: %(course)s. Your certificate is ready.", course=course_text(course).title),
+              "success")
         return redirect(url_for("courses.course", slug=slug))
     index = course.lessons.index(original)
     if index + 1 < len(course.lessons):

@@ -179,10 +179,12 @@ def movement(dashboard: Dashboard, w: Words = ENGLISH) -> Indicator:
         if history
         else ""
     )
-    answer = _(
-        "%(trained)s people trained in at least one sector at the end of %(period)s%(change)s; "
+    answer = w.ngettext(
+        "%(num)d person trained in at least one sector at the end of %(period)s%(change)s; "
         "%(newly)s newly trained this half-year, %(lapsed)s lapsed (certificate expired, not renewed).",
-        trained=total.trained,
+        "%(num)d people trained in at least one sector at the end of %(period)s%(change)s; "
+        "%(newly)s newly trained this half-year, %(lapsed)s lapsed (certificate expired, not renewed).",
+        total.trained,
         period=dashboard.period,
         change=change,
         newly=total.newly,

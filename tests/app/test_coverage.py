@@ -190,7 +190,7 @@ def test_indicator_answers_speak_from_the_data(person, cert, town, figures):
     cert(person(community=a), issued=at(2024, 2, 1), community=a, expires=at(2026, 2, 1))
     answers = {i.question: i.answer for i in indicators.indicators(figures(a))}
     assert answers["How many people are trained, and is it growing?"].startswith(
-        "1 people trained in at least one sector at the end of 2026H1 (0 since the end of 2024H2); "
+        "1 person trained in at least one sector at the end of 2026H1 (0 since the end of 2024H2); "
         "1 newly trained this half-year, 1 lapsed"
     )
     assert (

@@ -28,7 +28,8 @@ def _sign_in(client, user):
 
 
 def test_each_role_sees_its_own_navigation_after_another_role_filled_the_cache(app, make_user):
-    trainee, auditor = make_user("trainee", password="correct-horse-1"), make_user("auditor", password="correct-horse-1")
+    trainee = make_user("trainee", password="correct-horse-1")
+    auditor = make_user("auditor", password="correct-horse-1")
     first, second = app.test_client(), app.test_client()
     _sign_in(first, trainee)
     _sign_in(second, auditor)

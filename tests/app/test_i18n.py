@@ -325,6 +325,19 @@ def test_a_spanish_reader_takes_and_passes_the_quiz_in_spanish(app, client, logi
     assert certificate.course_title == "Test basics"  # the record keeps the English title
 
 
+def test_completing_a_course_is_announced_with_its_spanish_title(client, login):
+    from tests.courses_fixtures import correct_answers, course, start_attempt, submit
+
+    _spanish(login("trainee", sector="foundation", subrole=None))
+    submit(client, "basics", start_attempt(client, "basics"), correct_answers("basics"))
+    lessons = course("basics").lessons
+    for lesson in lessons[:-1]:
+        client.post(f"/courses/basics/lessons/{lesson.slug}/complete")
+    response = client.post(f"/courses/basics/lessons/{lessons[-1].slug}/complete", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "Curso completado: Nociones básicas de prueba. Su certificado está listo." in page
+
+
 def test_the_sector_select_shows_the_readers_language(client):
     client.post("/language", data={"locale": "es"})
     page = client.get("/register").get_data(as_text=True)
