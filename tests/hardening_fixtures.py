@@ -8,14 +8,18 @@ URL arguments taken from `World.args`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import pytest
 from flask import Flask, g
+from werkzeug.exceptions import HTTPException
 
 from academy.database import utcnow
 from academy.extensions import db
+from tests.authz_table import TABLE, Route
 
 ROLES = ("anonymous", "trainee", "trainer", "coordinator", "auditor", "admin")
 
@@ -105,3 +109,40 @@ def sign_in_as(client, world: World, role: str) -> None:
         data["csrf_token"] = csrf_token(client)
     response = client.post("/login", data=data)
     assert response.status_code == 302, f"{role} could not sign in: {response.status_code}"
+
+
+def rules(app: Flask) -> list:
+    """Return the app's URL rules in a stable order (by path, then endpoint)."""
+    return sorted(app.url_map.iter_rules(), key=lambda rule: (rule.rule, rule.endpoint))
+
+
+def url_for_rule(rule, route: Route, args: dict) -> str:
+    """Build the rule's path from the world's sample values (the table may rename an argument)."""
+    values = {name: args[route.args.get(name, name)] for name in rule.arguments}
+    path = rule.build(values, append_unknown=False)[1]
+    return path + ("?" + urlencode({k: args[v] for k, v in route.query.items()}) if route.query else "")
+
+
+def get_answered_elsewhere(app: Flask, rule, path: str) -> bool:
+    """Tell whether a GET to a POST-only rule's path is served by another rule (walked on its own)."""
+    try:
+        endpoint, _ = app.url_map.bind("localhost").match(path, method="GET")
+    except HTTPException:
+        return False
+    return endpoint != rule.endpoint
+
+
+def walk(app: Flask, world: World, method: str = "GET") -> Iterator[tuple]:
+    """Yield (rule, route, path) for every route in the table that a walk sends `method` to.
+
+    GET goes to every route (a POST-only one must refuse it), except a POST-only rule whose path another rule
+    answers on GET; POST goes only to the rules that take it.
+    """
+    for rule in rules(app):
+        route = TABLE.get(rule.endpoint)
+        if route is None or (method == "POST" and "POST" not in rule.methods):
+            continue
+        path = url_for_rule(rule, route, world.args)
+        if method == "GET" and route.get is None and get_answered_elsewhere(app, rule, path):
+            continue
+        yield rule, route, path

@@ -2,35 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.exceptions import HTTPException
 
-from tests.authz_table import ALLOWED, LOGIN, REDIRECT, ROLES, TABLE, Route
-from tests.hardening_fixtures import sign_in_as, world_fixture  # noqa: F401  (fixture)
+from tests.authz_table import ALLOWED, LOGIN, REDIRECT, ROLES, TABLE
+from tests.hardening_fixtures import rules, sign_in_as, walk, world_fixture  # noqa: F401  (fixture)
 
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
-
-
-def rules(app) -> list:
-    return sorted(app.url_map.iter_rules(), key=lambda rule: (rule.rule, rule.endpoint))
-
-
-def url_for_rule(rule, route: Route, args: dict) -> str:
-    """Build the rule's path from the world's sample values (the table may rename an argument)."""
-    values = {name: args[route.args.get(name, name)] for name in rule.arguments}
-    path = rule.build(values, append_unknown=False)[1]
-    return path + ("?" + urlencode({k: args[v] for k, v in route.query.items()}) if route.query else "")
-
-
-def get_answered_elsewhere(app, rule, path: str) -> bool:
-    """Tell whether a GET to a POST-only rule's path is served by another rule (walked on its own)."""
-    try:
-        endpoint, _ = app.url_map.bind("localhost").match(path, method="GET")
-    except HTTPException:
-        return False
-    return endpoint != rule.endpoint
 
 
 def matches(response, expected) -> bool:
@@ -78,11 +57,23 @@ def test_the_table_matches_the_methods(app):
     assert not wrong, "\n".join(wrong)
 
 
-def _get(client, path: str):
+def _send(client, method: str, path: str, api: bool = False):
     try:
-        return client.get(path)
+        if method == "GET":
+            return client.get(path)
+        return client.post(path, json={}) if api else client.post(path, data={})
     except Exception as exc:  # a crash is reported with the route, not as the first failure only
         return exc
+
+
+def mismatch(method: str, path: str, rule, expected, response) -> str | None:
+    """Say how an answer (or a crash) differs from the table's, or None when it matches."""
+    where = f"{method} {path} ({rule.endpoint}): expected {expected}"
+    if isinstance(response, Exception):
+        return f"{where}, raised {response!r}"
+    if not matches(response, expected):
+        return f"{where}, got {describe(response)}"
+    return None
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -90,27 +81,12 @@ def test_get_every_route_as(role, app, client, world):
     """Every GET route answers each role as the table says; POST-only routes refuse GET with 405."""
     sign_in_as(client, world, role)
     wrong = []
-    for rule in rules(app):
-        route = TABLE.get(rule.endpoint)
-        if route is None:
-            continue
-        path = url_for_rule(rule, route, world.args)
-        if route.get is None and get_answered_elsewhere(app, rule, path):
-            continue
-        response = _get(client, path)
+    for rule, route, path in walk(app, world, "GET"):
         expected = route.get[role] if route.get is not None else 405
-        if isinstance(response, Exception):
-            wrong.append(f"GET {path} ({rule.endpoint}): expected {expected}, raised {response!r}")
-        elif not matches(response, expected):
-            wrong.append(f"GET {path} ({rule.endpoint}): expected {expected}, got {describe(response)}")
+        problem = mismatch("GET", path, rule, expected, _send(client, "GET", path))
+        if problem:
+            wrong.append(problem)
     assert not wrong, f"as {role}:\n  " + "\n  ".join(wrong)
-
-
-def _post(client, path: str, api: bool):
-    try:
-        return client.post(path, json={}) if api else client.post(path, data={})
-    except Exception as exc:
-        return exc
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -118,19 +94,14 @@ def test_post_is_refused_to_whoever_may_not(role, app, client, world):
     """The anonymous are sent to sign in (401/403 JSON under /api/); the signed-in without a right get 403."""
     sign_in_as(client, world, role)
     wrong = []
-    for rule in rules(app):
-        route = TABLE.get(rule.endpoint)
-        if route is None or route.post is None or route.post[role] == ALLOWED or "POST" not in rule.methods:
+    for rule, route, path in walk(app, world, "POST"):
+        if route.post is None or route.post[role] == ALLOWED:
             continue
-        path = url_for_rule(rule, route, world.args)
         api = rule.rule.startswith("/api/")
-        response = _post(client, path, api)
-        expected = route.post[role]
-        if isinstance(response, Exception):
-            wrong.append(f"POST {path} ({rule.endpoint}): expected {expected}, raised {response!r}")
-            continue
-        if not matches(response, expected):
-            wrong.append(f"POST {path} ({rule.endpoint}): expected {expected}, got {describe(response)}")
+        response = _send(client, "POST", path, api)
+        problem = mismatch("POST", path, rule, route.post[role], response)
+        if problem:
+            wrong.append(problem)
         elif api and response.status_code in (401, 403) and "error" not in (response.get_json(silent=True)
                                                                              or {}):
             wrong.append(f"POST {path} ({rule.endpoint}): a refusal under /api/ must be JSON with an error")
