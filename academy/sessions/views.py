@@ -132,17 +132,27 @@ def index():
                            counts=service.attendee_counts(upcoming + past))
 
 
+def _to_roster(session: TrainingSession, message: str):
+    """Commit the change, say so, and go back to the session's roster."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("sessions.roster", session_id=session.id))
+
+
+def _session_page(session: TrainingSession | None, saved_message: str):
+    """Show the schedule/edit form for a new (None) or existing session; save a valid submission."""
+    form = _session_form(session)
+    if form.validate_on_submit():
+        saved = _save(form, session)
+        if saved is not None:
+            return _to_roster(saved, saved_message)
+    return render_template("sessions/edit.html", form=form, session=session)
+
+
 @bp.route("/sessions/new", methods=["GET", "POST"])
 @role_required(*MANAGERS)
 def new():
-    form = _session_form(None)
-    if form.validate_on_submit():
-        session = _save(form, None)
-        if session is not None:
-            db.session.commit()
-            flash(_("The session is scheduled."), "success")
-            return redirect(url_for("sessions.roster", session_id=session.id))
-    return render_template("sessions/edit.html", form=form, session=None)
+    return _session_page(None, _("The session is scheduled."))
 
 
 @bp.route("/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -152,12 +162,7 @@ def edit(session_id: int):
     if session.is_frozen:
         flash(_("This session is closed or cancelled; it can no longer be edited."), "error")
         return redirect(url_for("sessions.roster", session_id=session.id))
-    form = _session_form(session)
-    if form.validate_on_submit() and _save(form, session) is not None:
-        db.session.commit()
-        flash(_("The session is saved."), "success")
-        return redirect(url_for("sessions.roster", session_id=session.id))
-    return render_template("sessions/edit.html", form=form, session=session)
+    return _session_page(session, _("The session is saved."))
 
 
 @bp.route("/sessions/<int:session_id>/cancel", methods=["GET", "POST"])
@@ -171,9 +176,7 @@ def cancel(session_id: int):
         except service.SessionError as exc:
             form.reason.errors.append(str(exc))
         else:
-            db.session.commit()
-            flash(_("The session is cancelled."), "success")
-            return redirect(url_for("sessions.roster", session_id=session.id))
+            return _to_roster(session, _("The session is cancelled."))
     return render_template("sessions/cancel.html", session=session, form=form)
 
 
@@ -188,8 +191,7 @@ def close(session_id: int):
         except service.SessionError as exc:
             flash(str(exc), "error")
         else:
-            db.session.commit()
-            flash(closing.describe(summary), "success")
+            return _to_roster(session, closing.describe(summary))
         return redirect(url_for("sessions.roster", session_id=session.id))
     course = get_course(session.course_slug)
     return render_template("sessions/close.html", session=session, form=form, course=course,
