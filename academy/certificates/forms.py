@@ -9,35 +9,37 @@ from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAre
 from wtforms.validators import DataRequired, Length, Optional
 
 
+def required_text(label, message, max_length: int, description, field=StringField):
+    """Make a text field that must be filled in (saying `message` when empty) and stay within `max_length`."""
+    return field(label, validators=[DataRequired(message=message), Length(max=max_length)], description=description)
+
+
 class VerifyForm(FlaskForm):
     """The public look-up box (a GET form: nothing changes, so no CSRF token)."""
 
     class Meta:
         csrf = False
 
-    code = StringField(
-        _l("Certificate code"),
-        validators=[DataRequired(message=_l("Type the code printed on the certificate.")), Length(max=128)],
-        description=_l("For example 7KQ2-M9XD-4T1B-8HNC-V. Dashes, spaces and lower case are fine."),
+    code = required_text(
+        _l("Certificate code"), _l("Type the code printed on the certificate."), 128,
+        _l("For example 7KQ2-M9XD-4T1B-8HNC-V. Dashes, spaces and lower case are fine."),
     )
     submit = SubmitField(_l("Check"))
 
 
 class NameCheckForm(FlaskForm):
-    name = StringField(
-        _l("Name printed on the certificate"),
-        validators=[DataRequired(message=_l("Type the name.")), Length(max=200)],
-        description=_l("We only answer whether it matches; the name itself is never shown here."),
+    name = required_text(
+        _l("Name printed on the certificate"), _l("Type the name."), 200,
+        _l("We only answer whether it matches; the name itself is never shown here."),
     )
     submit = SubmitField(_l("Check the name"))
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason (private)"),
-        validators=[DataRequired(message=_l("Give a reason.")), Length(max=500)],
-        description=_l("Kept in the register for coordinators, admins and auditors; never "
-        "shown on the public page."),
+    reason = required_text(
+        _l("Reason (private)"), _l("Give a reason."), 500,
+        _l("Kept in the register for coordinators, admins and auditors; never shown on the public page."),
+        field=TextAreaField,
     )
     submit = SubmitField(_l("Revoke this certificate"))
 
