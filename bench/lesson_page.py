@@ -18,20 +18,17 @@ import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from _server import ROOT, free_port, run_wrk, start_gunicorn, stop, wait_ready
 from flask import Flask
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 TARGET_RATIO, TARGET_LOAD, TARGET_RSS_MB = 0.6, 0.3, 150
 DEMO_EMAIL, DEMO_PASSWORD = "trainee@demo.academy", "demo-password-1"
@@ -46,12 +43,6 @@ bare_app = Flask(__name__)
 def bare():
     """The baseline: a route that does nothing."""
     return "ok"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def make_instance(instance: Path, env: dict) -> None:
@@ -70,23 +61,6 @@ def run_quietly(command: list[str], env: dict) -> None:
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
     if done.returncode:
         raise SystemExit(f"{command[0]} failed:\n{done.stderr[-3000:]}")
-
-
-def start(args: list[str], env: dict) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-k", "sync", "--log-level", "warning", *args],
-                            env=env, cwd=ROOT, start_new_session=True)
-
-
-def wait_ready(url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local bench server)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"server at {url} did not start")
 
 
 def sign_in(base: str) -> str:
@@ -118,14 +92,9 @@ def check_page(url: str, cookie: str, expect: str) -> None:
 
 
 def wrk(url: str, seconds: int, cookie: str | None = None) -> float:
-    """Run wrk and return requests per second; refuse a run with errors or redirects."""
-    command = ["wrk", "-t", "1", "-c", "4", "-d", f"{seconds}s", url]
-    if cookie:
-        command[1:1] = ["-H", f"Cookie: session={cookie}", "-H", f"User-Agent: {USER_AGENT}"]
-    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
-    if "Non-2xx" in output or "Socket errors" in output:
-        raise SystemExit(f"wrk saw errors on {url}:\n{output}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    """Run wrk on url (as the signed-in reader when a session cookie is given); return requests per second."""
+    signed_in = ["-H", f"Cookie: session={cookie}", "-H", f"User-Agent: {USER_AGENT}"] if cookie else None
+    return run_wrk(url, seconds, signed_in)
 
 
 def measure(routes: dict, seconds: int, rounds: int) -> dict[str, float]:
@@ -203,9 +172,9 @@ def main() -> None:
     print("making a demo instance with `academy demo` ...", flush=True)
     make_instance(tmp / "instance", env)
     app_port, base_port = free_port(), free_port()
-    servers = [start(["-b", f"127.0.0.1:{app_port}", "academy:create_app()"], env),
-               start(["-b", f"127.0.0.1:{base_port}", "--chdir", str(ROOT / "bench"), "lesson_page:bare_app"],
-                     env)]
+    servers = [start_gunicorn(["-b", f"127.0.0.1:{app_port}", "academy:create_app()"], env),
+               start_gunicorn(["-b", f"127.0.0.1:{base_port}", "--chdir", str(ROOT / "bench"),
+                               "lesson_page:bare_app"], env)]
     try:
         app, base = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{base_port}"
         wait_ready(f"{app}/healthz")
@@ -220,9 +189,7 @@ def main() -> None:
         rps = measure(routes, args.seconds, args.rounds)
         report(rps, load_times(args.curricula), worker_rss_mb(servers[0].pid))
     finally:
-        for server in servers:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+        stop(servers)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -13,13 +13,9 @@ import argparse
 import json
 import os
 import random
-import re
 import secrets
 import shutil
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,16 +23,10 @@ import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _server import ROOT, free_port, run_wrk, start_gunicorn, stop, wait_ready
+
 sys.path.insert(0, str(ROOT))
-GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 TARGET = 0.9
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def build_database(url: str, instance: Path, count: int) -> list[str]:
@@ -101,27 +91,6 @@ def build_database(url: str, instance: Path, count: int) -> list[str]:
     return keys
 
 
-def start(args: list[str], env: dict, cwd: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [GUNICORN, "-w", "2", "-k", "sync", "--log-level", "warning", *args],
-        env={**os.environ, **env},
-        cwd=cwd,
-        start_new_session=True,
-    )
-
-
-def wait_ready(url: str, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (local bench server)
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit(f"server at {url} did not start")
-
-
 def lua_script(folder: Path, name: str, prefix: str, codes: list[str]) -> Path:
     """Write a wrk script that cycles through codes under a path prefix."""
     listing = ",".join(json.dumps(code) for code in codes)
@@ -135,14 +104,8 @@ def lua_script(folder: Path, name: str, prefix: str, codes: list[str]) -> Path:
 
 
 def wrk(url: str, seconds: int, script: Path | None = None) -> float:
-    """Run wrk and return requests per second; refuse a run with errors."""
-    command = ["wrk", "-t", "1", "-c", "4", "-d", f"{seconds}s", url]
-    if script:
-        command[1:1] = ["-s", str(script)]
-    output = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 30).stdout
-    if "Non-2xx" in output or "Socket errors" in output:
-        raise SystemExit(f"wrk saw errors on {url}:\n{output}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    """Run wrk on url (with a Lua script that picks the paths, if given); return requests per second."""
+    return run_wrk(url, seconds, ["-s", str(script)] if script else None)
 
 
 def bulk_time(url: str, codes: list[str], repeat: int = 10) -> float:
@@ -195,22 +158,23 @@ def main() -> None:
     url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
     print(f"building {args.certificates:,} certificates in {url.split('@')[-1]} ...", flush=True)
     keys = build_database(url, instance, args.certificates)
-    env = {"DATABASE_URL": url, "ACADEMY_INSTANCE_PATH": str(instance), "ACADEMY_PUBLIC_URL": "http://bench"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "ACADEMY_INSTANCE_PATH": str(instance),
+        "ACADEMY_PUBLIC_URL": "http://bench",
+    }
     app_port, base_port = free_port(), free_port()
     servers = [
-        start(["-b", f"127.0.0.1:{app_port}", "academy:create_app()"], env, ROOT),
-        start(
-            ["-b", f"127.0.0.1:{base_port}", "--chdir", str(ROOT / "bench"), "baseline_app:app"], env, ROOT
-        ),
+        start_gunicorn(["-b", f"127.0.0.1:{app_port}", "academy:create_app()"], env),
+        start_gunicorn(["-b", f"127.0.0.1:{base_port}", "--chdir", str(ROOT / "bench"), "baseline_app:app"], env),
     ]
     try:
         wait_ready(f"http://127.0.0.1:{app_port}/healthz")
         wait_ready(f"http://127.0.0.1:{base_port}/bare")
         run(args, tmp, keys, app_port, base_port)
     finally:
-        for server in servers:
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait(timeout=30)
+        stop(servers)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
