@@ -27,8 +27,9 @@ test: $(STAMP) node_modules/axe-core/axe.min.js
 lint: $(STAMP)
 	$(BIN)/ruff check academy tests bench
 
+# Short runs of every benchmark; `make bench BENCH_ARGS=--full` for each one's own (longer) settings.
 bench: $(STAMP)
-	$(BIN)/python bench/run_all.py
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules
