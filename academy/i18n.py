@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+
+from babel import Locale
 from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import format_date, get_locale, get_translations, refresh
 from flask_login import current_user
@@ -19,14 +22,20 @@ def N_(message: str) -> str:  # noqa: N802 (the name pybabel looks for)
     return message
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     """Pick the interface language for this request: the account's, the session's, then the browser's."""
     languages = current_app.config["LANGUAGES"]
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return current_user.locale
+        return _locale(current_user.locale)
     if session.get("locale") in languages:
-        return session["locale"]
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+        return _locale(session["locale"])
+    return _locale(request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+@functools.cache
+def _locale(code: str) -> Locale:
+    """The babel Locale of a language tag, parsed once (parsing looks for its data file on disk every time)."""
+    return Locale.parse(code)
 
 
 def current_locale() -> str:

@@ -162,7 +162,13 @@ def load_progress(user, courses: Iterable[Course], *, now: datetime | None = Non
     """Return each course's progress for the user, keyed by slug, in one query (lessons must be quick)."""
     courses = list(courses)
     result = {c.slug: CourseProgress(c) for c in courses}
-    rows = db.session.execute(_progress_statement(), {"user_id": user.id, "slugs": list(result)}).all()
+    db.session.flush()  # the statement runs on the session's connection, past the ORM and its autoflush
+    if len(result) == 1:  # one course (a lesson, a quiz): a plain `=` keeps the SQL text cached, unlike `IN`
+        params = {"user_id": user.id, "slug": courses[0].slug}
+        rows = db.session.connection().execute(_progress_statement(single=True), params).all()
+    else:
+        params = {"user_id": user.id, "slugs": list(result)}
+        rows = db.session.connection().execute(_progress_statement(single=False), params).all()
     done: dict[str, set[str]] = defaultdict(set)
     passed: dict[str, list[datetime]] = defaultdict(list)
     for kind, slug, s1, s2, t1, t2, t3, n in rows:
@@ -195,17 +201,18 @@ def _settle(progress: CourseProgress, passed_at: list[datetime], now: datetime) 
 
 
 @functools.cache
-def _progress_statement():
+def _progress_statement(*, single: bool):
     """One UNION ALL over enrolments, lessons, passed attempts, completions and certificates, built once."""
     from academy.certificates.models import Certificate
     from academy.quizzes.models import QuizAttempt
 
-    user_id, slugs = bindparam("user_id"), bindparam("slugs", expanding=True)
+    user_id = bindparam("user_id")
+    slug, slugs = bindparam("slug"), bindparam("slugs", expanding=True)
     text_null, time_null, int_null = null(), type_coerce(null(), UTCDateTime), null()
 
     def part(kind: str, model, *columns, where=()):
         return select(literal(kind, String).label("kind"), model.course_slug, *columns).where(
-            model.user_id == user_id, model.course_slug.in_(slugs), *where)
+            model.user_id == user_id, model.course_slug == slug if single else model.course_slug.in_(slugs), *where)
 
     superseded = case((Certificate.superseded_by_id.is_not(None), "superseded"), else_=None)
     return union_all(

@@ -32,6 +32,7 @@ from academy.courses.language import course_text
 from academy.courses.progress import EnrolmentState
 from academy.curriculum.model import Course, Curriculum
 from academy.extensions import db
+from academy.fragments import cached_page
 from academy.i18n import current_locale
 
 bp = Blueprint("courses", __name__, template_folder="templates")
@@ -111,7 +112,14 @@ def lesson(slug: str, lesson: str):
         progress.enrolment = EnrolmentState.of(ensure_enrolled(current_user, course))
     if service.record_visit(progress.enrolment, course, original) or created:
         db.session.commit()
-    return render_template("courses/lesson.html", **_lesson_context(course, original, progress))
+    # Everything the page shows about the reader is their progress in this course (the header adds the role).
+    done = original.slug in progress.done_lessons
+    last = original is course.lessons[-1]
+    state = (done, progress.percent, progress.complete, progress.done, progress.total,
+             service.next_step(progress) if done and last else None)
+    return cached_page(("lesson", slug, original.slug, state),
+                       lambda: render_template("courses/lesson.html", **_lesson_context(course, original, progress)),
+                       source=curriculum())
 
 
 def _lesson_context(course: Course, original, progress) -> dict:
