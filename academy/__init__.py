@@ -36,7 +36,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
 
     from academy import cli, web
+    from academy.certificates import fastpath
 
+    fastpath.install(app)  # the one-code look-up without Flask's machinery; before web.init_app's ProxyFix
     web.init_app(app)
     for command in cli.cli.commands.values():  # `flask --app academy ...` and test runners see them too
         app.cli.add_command(command)

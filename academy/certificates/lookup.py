@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import bindparam, insert, select
+from sqlalchemy.engine import Engine
 
 from academy.certificates import codes, verifylog
 from academy.certificates.models import AuditEvent, Certificate, status_of
@@ -67,12 +68,12 @@ def _summary(row, now: datetime) -> dict:
     }
 
 
-def _rows(keys_: list[str]) -> dict:
+def _rows(keys_: list[str], engine: Engine) -> dict:
     """Fetch the rows of canonical codes in one SELECT."""
     if not keys_:
         return {}
     # A plain read on a pooled connection: no ORM session, identity map or transaction bookkeeping.
-    with db.engine.connect() as conn:
+    with engine.connect() as conn:
         if len(keys_) == 1:
             result = conn.execute(_ONE, {"code": keys_[0]})
         else:
@@ -80,20 +81,20 @@ def _rows(keys_: list[str]) -> dict:
         return {row.code: row for row in result}
 
 
-def summaries(typed: Sequence[str], now: datetime | None = None) -> list[dict]:
+def summaries(typed: Sequence[str], now: datetime | None = None, *, engine: Engine | None = None) -> list[dict]:
     """Return one public result per typed code, in order; unknown ones as status not_found. One query."""
     now = now or utcnow()
     wanted = [canonical(text) for text in typed]
-    rows = _rows(sorted({key for key in wanted if key is not None}))
+    rows = _rows(sorted({key for key in wanted if key is not None}), engine or db.engine)
     return [
         _summary(rows[key], now) if key in rows else {"code": text, "status": "not_found"}
         for text, key in zip(typed, wanted, strict=True)
     ]
 
 
-def log_verification(subject_id: str, channel: str, *, delay: float = 0, **detail) -> None:
-    """Log a certificate.verified line: in this transaction, or batched within `delay` seconds (verifylog)."""
-    row = {
+def verification_row(subject_id: str, channel: str, **detail) -> dict:
+    """Build the certificate.verified audit row both look-up paths write."""
+    return {
         "at": utcnow(),
         "actor_id": None,
         "action": "certificate.verified",
@@ -101,7 +102,22 @@ def log_verification(subject_id: str, channel: str, *, delay: float = 0, **detai
         "subject_id": subject_id,
         "detail": {"channel": channel, **detail},
     }
+
+
+def log_verification(subject_id: str, channel: str, *, delay: float = 0, **detail) -> None:
+    """Log a certificate.verified line: in this transaction, or batched within `delay` seconds (verifylog)."""
+    row = verification_row(subject_id, channel, **detail)
     if delay > 0:
         verifylog.buffer.add(db.engine, row, delay)
     else:
         db.session.connection().execute(_AUDIT, row)
+
+
+def record_verification(engine: Engine, subject_id: str, channel: str, *, delay: float = 0, **detail) -> None:
+    """Log a certificate.verified line outside any request: in its own committed transaction, or batched."""
+    row = verification_row(subject_id, channel, **detail)
+    if delay > 0:
+        verifylog.buffer.add(engine, row, delay)
+    else:
+        with engine.begin() as conn:
+            conn.execute(_AUDIT, row)
