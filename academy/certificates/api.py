@@ -32,11 +32,6 @@ def _private(response):
     return response
 
 
-def _log_delay() -> float:
-    """Seconds a look-up's audit line may wait to be written with others (0 under TESTING: at once)."""
-    return float(current_app.config.get("ACADEMY_VERIFY_LOG_DELAY", 0 if current_app.testing else 1.0))
-
-
 def _error(message: str, status: int):
     return jsonify(error=message), status
 
@@ -47,8 +42,8 @@ def certificate(code: str):
     """Return the public facts of one certificate."""
     result = lookup.summaries([code])[0]
     if result["status"] == "not_found":
-        return _error("We could not find a certificate with this code.", 404)
-    delay = _log_delay()
+        return _error(lookup.NOT_FOUND, 404)
+    delay = lookup.log_delay(current_app.config)
     lookup.log_verification(result["code"], "api", delay=delay)
     if delay <= 0:  # written at once in this transaction (tests); otherwise batched by verifylog, no commit due
         db.session.commit()
@@ -89,7 +84,7 @@ def signed_credential(code: str):
     """Return the certificate as a signed Open Badges 3.0 credential."""
     certificate = service.find(code)
     if certificate is None:
-        return _error("We could not find a certificate with this code.", 404)
+        return _error(lookup.NOT_FOUND, 404)
     try:
         document = publish.credential(current_app._get_current_object(), certificate)
     except publish.NoCredential as exc:

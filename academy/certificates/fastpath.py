@@ -30,7 +30,6 @@ from academy.web import HSTS, SECURITY_HEADERS
 
 EXTENSION_KEY = "academy.verify_fastpath"
 PREFIX = "/api/v1/certificates/"
-NOT_FOUND = "We could not find a certificate with this code."  # word for word what the view answers
 # The blueprint's `_private` after-request hook (api.py), then the app-wide security headers (web.py), then the
 # Vary that Flask adds because Flask-Login's after-request hook reads the session: the order Flask sends them in.
 PRIVATE = (("Cache-Control", "no-store"), ("X-Robots-Tag", "noindex"))
@@ -90,7 +89,7 @@ class VerifyFastPath:
             engine = self._engine or self._bind()
             result = lookup.summaries([code], engine=engine)[0]
             found = result["status"] != "not_found"
-            response = app.json.response(result if found else {"error": NOT_FOUND})  # jsonify's exact bytes
+            response = app.json.response(result if found else {"error": lookup.NOT_FOUND})  # jsonify's exact bytes
             if not found:
                 response.status_code = 404
             headers = [*PRIVATE, *SECURITY_HEADERS]
@@ -100,7 +99,7 @@ class VerifyFastPath:
             headers.append(VARY_COOKIE)
             response.headers.extend(headers)
             if found:  # last: once the line is written, nothing may fail and send the request on to Flask
-                lookup.record_verification(engine, result["code"], "api", delay=self._log_delay())
+                lookup.record_verification(engine, result["code"], "api", delay=lookup.log_delay(app.config))
         except Exception:  # Flask's view runs the same look-up again and reports any error its own way
             return None
         return response
@@ -111,9 +110,6 @@ class VerifyFastPath:
             self._engine = db.engine
         return self._engine
 
-    def _log_delay(self) -> float:
-        """Seconds the audit line may wait to be batched, as the view reads them (0 under TESTING: at once)."""
-        return float(self.app.config.get("ACADEMY_VERIFY_LOG_DELAY", 0 if self.app.testing else 1.0))
 
 
 def install(app: Flask) -> VerifyFastPath:

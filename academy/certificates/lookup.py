@@ -32,6 +32,12 @@ _SUMMARY = select(
 _ONE = _SUMMARY.where(_CERT.c.code == bindparam("code"))
 _MANY = _SUMMARY.where(_CERT.c.code.in_(bindparam("codes", expanding=True)))
 _AUDIT = insert(AuditEvent.__table__)
+NOT_FOUND = "We could not find a certificate with this code."  # the API's 404, from the view and the fast path
+
+
+def log_delay(config) -> float:
+    """Seconds an API look-up's audit line may wait to be batched (0 under TESTING: written at once)."""
+    return float(config.get("ACADEMY_VERIFY_LOG_DELAY", 0 if config.get("TESTING") else 1.0))
 
 
 # A code exactly as printed (or without its dashes) skips the forgiving parser: much faster in bulk.
