@@ -13,7 +13,9 @@ from sqlalchemy import create_engine, text
 import academy.database  # noqa: F401  (the same SQLite pragmas as the academy: WAL, busy timeout)
 from academy.config import normalise_db_url
 
-engine = create_engine(normalise_db_url(os.environ["DATABASE_URL"]), pool_pre_ping=True)
+URL = normalise_db_url(os.environ["DATABASE_URL"])
+# The academy's own engine options (academy/config.py): a server database is pinged at checkout, SQLite is not.
+engine = create_engine(URL, pool_pre_ping=not URL.startswith("sqlite"))
 app = Flask(__name__)
 
 ONE_SELECT = text(
