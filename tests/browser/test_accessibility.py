@@ -154,7 +154,8 @@ def test_pages_in_spanish_are_accessible_and_fit(page, live_server, world, scree
         answers = [o for q in get_course("basics").quiz.questions for o in sorted(q.correct_ids)]
     for option_id in answers:
         page.locator(f'input[value="{option_id}"]').check()
-    page.locator("form.quiz-form button[type=submit]").click()
+    with page.expect_navigation():
+        page.locator("form.quiz-form button[type=submit]").click()
     page.wait_for_load_state()
     main = page.locator("main").inner_text()
     assert "100%" in main and "Ha aprobado" in main
@@ -190,7 +191,8 @@ def test_the_quiz_can_be_taken_with_the_keyboard_alone(page, live_server, world,
             answered.add(focused["name"])
         elif focused["tag"] == "BUTTON" and focused["type"] == "submit" and answered:
             screenshot(page, "keyboard-quiz-submit")
-            page.keyboard.press("Enter")
+            with page.expect_navigation():  # the result page, after the POST's redirect
+                page.keyboard.press("Enter")
             break
     page.wait_for_load_state()
     assert len(answered) == 3
