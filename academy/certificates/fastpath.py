@@ -99,7 +99,7 @@ class VerifyFastPath:
             headers.append(VARY_COOKIE)
             response.headers.extend(headers)
             if found:  # last: once the line is written, nothing may fail and send the request on to Flask
-                lookup.record_verification(engine, result["code"], "api", delay=lookup.log_delay(app.config))
+                lookup.log_verification(result["code"], "api", delay=lookup.log_delay(app.config), engine=engine)
         except Exception:  # Flask's view runs the same look-up again and reports any error its own way
             return None
         return response

@@ -98,9 +98,14 @@ def summaries(typed: Sequence[str], now: datetime | None = None, *, engine: Engi
     ]
 
 
-def verification_row(subject_id: str, channel: str, **detail) -> dict:
-    """Build the certificate.verified audit row both look-up paths write."""
-    return {
+def log_verification(subject_id: str, channel: str, *, delay: float = 0, engine: Engine | None = None,
+                     **detail) -> None:
+    """Log a certificate.verified line: batched within `delay` seconds (verifylog), else written at once.
+
+    Written at once means in the request's transaction, or, given an engine (the fast path, outside any request),
+    in a transaction of its own.
+    """
+    row = {
         "at": utcnow(),
         "actor_id": None,
         "action": "certificate.verified",
@@ -108,22 +113,10 @@ def verification_row(subject_id: str, channel: str, **detail) -> dict:
         "subject_id": subject_id,
         "detail": {"channel": channel, **detail},
     }
-
-
-def log_verification(subject_id: str, channel: str, *, delay: float = 0, **detail) -> None:
-    """Log a certificate.verified line: in this transaction, or batched within `delay` seconds (verifylog)."""
-    row = verification_row(subject_id, channel, **detail)
     if delay > 0:
-        verifylog.buffer.add(db.engine, row, delay)
-    else:
-        db.session.connection().execute(_AUDIT, row)
-
-
-def record_verification(engine: Engine, subject_id: str, channel: str, *, delay: float = 0, **detail) -> None:
-    """Log a certificate.verified line outside any request: in its own committed transaction, or batched."""
-    row = verification_row(subject_id, channel, **detail)
-    if delay > 0:
-        verifylog.buffer.add(engine, row, delay)
-    else:
+        verifylog.buffer.add(engine or db.engine, row, delay)
+    elif engine is not None:
         with engine.begin() as conn:
             conn.execute(_AUDIT, row)
+    else:
+        db.session.connection().execute(_AUDIT, row)
