@@ -35,10 +35,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = DatabaseInt  # before the routes: an id too big for the database is a 404
     _register_blueprints(app)
 
-    from academy import cli, web
-    from academy.certificates import fastpath
+    from academy import cli, fastpath, web
+    from academy.certificates.fastpath import VerifyFastPath
+    from academy.courses.fastpath import LessonFastPath
 
-    fastpath.install(app)  # the one-code look-up without Flask's machinery; before web.init_app's ProxyFix
+    # A reader's cached lesson page and the one-code look-up, without Flask's machinery; before web.init_app's
+    # ProxyFix, which must stay outermost.
+    fastpath.install(app, LessonFastPath)
+    fastpath.install(app, VerifyFastPath)
     web.init_app(app)
     for command in cli.cli.commands.values():  # `flask --app academy ...` and test runners see them too
         app.cli.add_command(command)

@@ -87,9 +87,33 @@ def session_token() -> str:
 
 def _fill(html: str) -> str:
     """Put this request's CSRF token and return path in place of the marks, both escaped."""
+    token = session_token() if CSRF_MARK in html else ""
+    return fill(html, token, request.full_path.rstrip("?"))
+
+
+def fill(html: str, token: str, path: str) -> str:
+    """Put a CSRF token and a return path in place of the marks, both escaped."""
     if CSRF_MARK in html:
-        html = html.replace(CSRF_MARK, str(escape(session_token())))
-    return html.replace(NEXT_MARK, str(escape(request.full_path.rstrip("?"))))
+        html = html.replace(CSRF_MARK, str(escape(token)))
+    return html.replace(NEXT_MARK, str(escape(path)))
+
+
+def remembered_token(app: Flask, raw: str) -> str | None:
+    """The signed CSRF token already made for a session's raw token, if this process has made it."""
+    return app.extensions[TOKENS_KEY].get(raw)
+
+
+def page_key(key: tuple[Hashable, ...], locale: str, role: str | None, script_root: str, name: str) -> tuple:
+    """The whole key of a cached page: the view's key, then the language, role, mount point and academy name."""
+    return (key, locale, role, script_root, name)
+
+
+def stored_page(app: Flask, full_key: tuple, source: object) -> str | None:
+    """The page cached under full_key while source (the loaded curriculum) is current, else None."""
+    pages = app.extensions[PAGES_KEY]
+    if pages.get("source") is not source:
+        return None
+    return pages.get(full_key)
 
 
 def cached_page(key: tuple[Hashable, ...], render: Callable[[], str], *, source: object = None) -> str:
@@ -105,7 +129,7 @@ def cached_page(key: tuple[Hashable, ...], render: Callable[[], str], *, source:
     if pages.get("source", source) is not source:
         pages.clear()
     role = current_user.role if current_user.is_authenticated else None
-    full_key = (key, current_locale(), role, request.script_root, app.config["ACADEMY_NAME"])
+    full_key = page_key(key, current_locale(), role, request.script_root, app.config["ACADEMY_NAME"])
     html = pages.get(full_key)
     if html is None:
         setattr(g, MARKING, True)

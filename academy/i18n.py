@@ -8,6 +8,8 @@ from babel import Locale
 from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import format_date, get_locale, get_translations, refresh
 from flask_login import current_user
+from werkzeug.datastructures import LanguageAccept
+from werkzeug.http import parse_accept_header
 
 from academy.extensions import db
 
@@ -24,16 +26,30 @@ def N_(message: str) -> str:  # noqa: N802 (the name pybabel looks for)
 
 def select_locale() -> Locale:
     """Pick the interface language for this request: the account's, the session's, then the browser's."""
-    languages = current_app.config["LANGUAGES"]
-    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
-        return _locale(current_user.locale)
-    if session.get("locale") in languages:
-        return _locale(session["locale"])
-    return _locale(request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"])
+    signed_in = current_user and getattr(current_user, "is_authenticated", False)
+    account = current_user.locale if signed_in else None
+    return locale_of(choose_language(current_app.config, account, session.get("locale"),
+                                     request.headers.get("Accept-Language")))
+
+
+def choose_language(config, account: str | None, chosen: str | None, accept_language: str | None) -> str:
+    """Return the interface language: the account's, else the one chosen in this browser, else the browser's best."""
+    languages = config["LANGUAGES"]
+    if account in languages:
+        return account
+    if chosen in languages:
+        return chosen
+    return browser_language(accept_language, tuple(languages)) or config["BABEL_DEFAULT_LOCALE"]
+
+
+@functools.lru_cache(maxsize=512)
+def browser_language(accept_language: str | None, languages: tuple[str, ...]) -> str | None:
+    """The best of languages for an Accept-Language header (browsers send few distinct ones: parsed once each)."""
+    return parse_accept_header(accept_language, LanguageAccept).best_match(languages)
 
 
 @functools.cache
-def _locale(code: str) -> Locale:
+def locale_of(code: str) -> Locale:
     """The babel Locale of a language tag, parsed once (parsing looks for its data file on disk every time)."""
     return Locale.parse(code)
 

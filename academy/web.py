@@ -279,13 +279,9 @@ class CookieSessions(SecureCookieSessionInterface):
         if not value:
             return self.session_class()  # no cookie (API clients, first visits): nothing to verify
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        known = self._verified.get(value)
-        if known is not None:
-            data, signed_at = known
-            if 0 <= time.time() - signed_at <= max_age:
-                return self.session_class(data)
-            del self._verified[value]
-            return self.session_class()
+        if value in self._verified:
+            data = self.remembered(app, value)
+            return self.session_class() if data is None else self.session_class(data)
         try:
             data, signed_at = signer.loads(value, max_age=max_age, return_timestamp=True)
         except BadSignature:
@@ -295,6 +291,21 @@ class CookieSessions(SecureCookieSessionInterface):
                 del self._verified[next(iter(self._verified))]  # the oldest
             self._verified[value] = (data, signed_at.timestamp())
         return self.session_class(data)
+
+    def remembered(self, app: Flask, value: str) -> dict | None:
+        """Return the data of a cookie verified earlier under the current secret and not yet expired, else None.
+
+        The data is shared by every request sending that cookie: read it, never change it.
+        """
+        self.get_signing_serializer(app)  # a changed secret forgets every cookie verified under the old one
+        known = self._verified.get(value)
+        if known is None:
+            return None
+        data, signed_at = known
+        if 0 <= time.time() - signed_at <= int(app.permanent_session_lifetime.total_seconds()):
+            return data
+        del self._verified[value]
+        return None
 
 
 _IMMUTABLE = (str, int, float, bool, type(None))

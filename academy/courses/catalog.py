@@ -41,6 +41,11 @@ class Catalog:
             raise CurriculumUnavailable(str(self.last_error))
         return self._curriculum
 
+    @property
+    def current(self) -> Curriculum | None:
+        """The curriculum loaded now, without loading one (None before the first load)."""
+        return self._curriculum
+
     def reload(self) -> Curriculum | None:
         """Load the curriculum again; on errors keep the previous one and remember the errors."""
         with self._lock:

@@ -8,12 +8,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import String, bindparam, case, literal, null, select, type_coerce, union_all
+from sqlalchemy import String, bindparam, case, literal_column, null, select, type_coerce, union_all
+from sqlalchemy.engine import Connection
 
 from academy.courses.models import CourseCompletion, Enrolment, LessonProgress
 from academy.curriculum.model import Course, Lesson
 from academy.database import UTCDateTime, utcnow
 from academy.extensions import db
+
+READER = "u"  # the kind of the account's own row in the lesson fast path's query
 
 
 @dataclass
@@ -157,21 +160,46 @@ class CourseProgress:
         return "done"
 
 
-def load_progress(user, courses: Iterable[Course], *, now: datetime | None = None
-                  ) -> dict[str, CourseProgress]:
+def load_progress(user, courses: Iterable[Course], *, now: datetime | None = None) -> dict[str, CourseProgress]:
     """Return each course's progress for the user, keyed by slug, in one query (lessons must be quick)."""
     courses = list(courses)
-    result = {c.slug: CourseProgress(c) for c in courses}
     db.session.flush()  # the statement runs on the session's connection, past the ORM and its autoflush
-    if len(result) == 1:  # one course (a lesson, a quiz): a plain `=` keeps the SQL text cached, unlike `IN`
+    connection = db.session.connection()
+    if len(courses) == 1:  # one course (a lesson, a quiz): a plain `=` keeps the SQL text cached, unlike `IN`
         params = {"user_id": user.id, "slug": courses[0].slug}
-        rows = db.session.connection().execute(_progress_statement(single=True), params).all()
+        rows = connection.execute(_progress_statement(single=True), params).all()
     else:
-        params = {"user_id": user.id, "slugs": list(result)}
-        rows = db.session.connection().execute(_progress_statement(single=False), params).all()
+        params = {"user_id": user.id, "slugs": [c.slug for c in courses]}
+        rows = connection.execute(_progress_statement(single=False), params).all()
+    return _progress_from_rows(courses, rows, now or utcnow())
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What the lesson fast path needs of a signed-in account."""
+
+    id: int
+    role: str
+    locale: str | None
+    deleted_at: datetime | None
+
+
+def load_reader(user_id: int, course: Course, connection: Connection, *, now: datetime
+                ) -> tuple[Reader | None, CourseProgress]:
+    """Return an account and its progress in one course, in one query on the given connection (the lesson fast
+    path's, which has no ORM session); the account is None when there is no such id."""
+    rows = connection.execute(_reader_statement(), {"user_id": user_id, "slug": course.slug}).all()
+    reader = next((Reader(n, slug, s1, t1) for kind, slug, s1, _s2, t1, _t2, _t3, n in rows if kind == READER), None)
+    return reader, _progress_from_rows([course], rows, now)[course.slug]
+
+
+def _progress_from_rows(courses: list[Course], rows, now: datetime) -> dict[str, CourseProgress]:
+    result = {c.slug: CourseProgress(c) for c in courses}
     done: dict[str, set[str]] = defaultdict(set)
     passed: dict[str, list[datetime]] = defaultdict(list)
     for kind, slug, s1, s2, t1, t2, t3, n in rows:
+        if kind == READER:
+            continue
         progress = result[slug]
         if kind == "l":
             done[slug].add(s1)
@@ -183,7 +211,6 @@ def load_progress(user, courses: Iterable[Course], *, now: datetime | None = Non
             progress.completion = CompletionState(n, s1, s2, t1)
         elif kind == "x" and (progress.certificate is None or (t3, n) > progress.certificate.key):
             progress.certificate = CertificateState(n, s1, s2 == "superseded", t1, t2, t3)
-    now = now or utcnow()
     for slug, progress in result.items():
         progress.done_lessons = frozenset(done[slug])
         _settle(progress, passed[slug], now)
@@ -203,6 +230,26 @@ def _settle(progress: CourseProgress, passed_at: list[datetime], now: datetime) 
 @functools.cache
 def _progress_statement(*, single: bool):
     """One UNION ALL over enrolments, lessons, passed attempts, completions and certificates, built once."""
+    return union_all(*_progress_parts(single=single))
+
+
+@functools.cache
+def _reader_statement():
+    """The account's row (kind READER: role, locale, deleted_at, id), then its progress in one course."""
+    from academy.accounts.models import User
+
+    text_null, time_null = null(), type_coerce(null(), UTCDateTime)
+    reader = select(_kind(READER), User.role, User.locale, text_null, User.deleted_at,
+                    time_null, time_null, User.id).where(User.id == bindparam("user_id"))
+    return union_all(reader, *_progress_parts(single=True))
+
+
+def _kind(kind: str):
+    """A row's kind, written into the SQL (a bound parameter per part cost every query a little)."""
+    return literal_column(f"'{kind}'", String).label("kind")
+
+
+def _progress_parts(*, single: bool) -> list:
     from academy.certificates.models import Certificate
     from academy.quizzes.models import QuizAttempt
 
@@ -211,11 +258,11 @@ def _progress_statement(*, single: bool):
     text_null, time_null, int_null = null(), type_coerce(null(), UTCDateTime), null()
 
     def part(kind: str, model, *columns, where=()):
-        return select(literal(kind, String).label("kind"), model.course_slug, *columns).where(
+        return select(_kind(kind), model.course_slug, *columns).where(
             model.user_id == user_id, model.course_slug == slug if single else model.course_slug.in_(slugs), *where)
 
     superseded = case((Certificate.superseded_by_id.is_not(None), "superseded"), else_=None)
-    return union_all(
+    return [
         part("x", Certificate, Certificate.code, superseded, Certificate.expires_at, Certificate.revoked_at,
              Certificate.issued_at, Certificate.id),
         part("e", Enrolment, Enrolment.last_lesson_slug, Enrolment.version, Enrolment.enrolled_at,
@@ -226,4 +273,4 @@ def _progress_statement(*, single: bool):
              where=(QuizAttempt.passed.is_(True),)),
         part("c", CourseCompletion, CourseCompletion.via, CourseCompletion.version,
              CourseCompletion.completed_at, time_null, time_null, CourseCompletion.id),
-    )
+    ]

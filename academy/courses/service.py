@@ -10,6 +10,7 @@ from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from academy.courses.catalog import curriculum
@@ -89,15 +90,17 @@ def _insert(row) -> bool:
     return True
 
 
-def record_visit(enrolment, course: Course, lesson: Lesson, *, now: datetime | None = None) -> bool:
+def record_visit(enrolment, course: Course, lesson: Lesson, *, now: datetime | None = None,
+                 connection: Connection | None = None) -> bool:
     """Remember the lesson for "continue where you left off"; write (and return True) only when it moved.
 
-    Takes an Enrolment or the EnrolmentState of loaded progress; both are brought up to date.
+    Takes an Enrolment or the EnrolmentState of loaded progress; both are brought up to date. The UPDATE runs in
+    the ORM session, or on the given connection (the lesson fast path's), which the caller commits.
     """
     if enrolment.last_lesson_slug == lesson.slug and enrolment.version == course.version:
         return False
     values = {"last_lesson_slug": lesson.slug, "version": course.version, "last_seen_at": now or utcnow()}
-    db.session.execute(update(Enrolment).where(Enrolment.id == enrolment.id).values(**values))
+    (connection or db.session).execute(update(Enrolment).where(Enrolment.id == enrolment.id).values(**values))
     for key, value in values.items():
         setattr(enrolment, key, value)
     return True

@@ -112,14 +112,26 @@ def lesson(slug: str, lesson: str):
         progress.enrolment = EnrolmentState.of(ensure_enrolled(current_user, course))
     if service.record_visit(progress.enrolment, course, original) or created:
         db.session.commit()
-    # Everything the page shows about the reader is their progress in this course (the header adds the role).
-    done = original.slug in progress.done_lessons
-    last = original is course.lessons[-1]
-    state = (done, progress.percent, progress.complete, progress.done, progress.total,
-             service.next_step(progress) if done and last else None)
-    return cached_page(("lesson", slug, original.slug, state),
+    following = service.next_step(progress) if ends_course(course, original, progress) else None
+    return cached_page(lesson_page_key(course, original, progress, following),
                        lambda: render_template("courses/lesson.html", **_lesson_context(course, original, progress)),
                        source=curriculum())
+
+
+def ends_course(course: Course, original, progress) -> bool:
+    """Tell whether the page offers the reader's next step in the course: the last lesson, once done."""
+    return original is course.lessons[-1] and original.slug in progress.done_lessons
+
+
+def lesson_page_key(course: Course, original, progress, following: tuple[str, str] | None) -> tuple:
+    """The key of a lesson page in the page cache: everything it shows about its reader, their progress here.
+
+    following is the next step the page offers (`service.next_step`) when `ends_course`, else None. The header's
+    role and the interface language are added by `cached_page`. courses/fastpath.py builds the same key.
+    """
+    state = (original.slug in progress.done_lessons, progress.percent, progress.complete, progress.done,
+             progress.total, following)
+    return ("lesson", course.slug, original.slug, state)
 
 
 def _lesson_context(course: Course, original, progress) -> dict:
