@@ -5,7 +5,8 @@
 Makes a temporary instance with `academy demo` (ACADEMY_INSTANCE_PATH), serves the academy and the tiny
 `bare_app` below with gunicorn (2 sync workers each), signs in as the demo trainee, drives both with wrk and
 prints requests per second and the ratio (target >= 0.6x); the academy's /healthz is measured too, to show
-how much of the gap is the app's fixed cost per request rather than the lesson page. Also prints the time to
+how much of the gap is the app's fixed cost per request rather than the lesson page, and so is the same reader
+going from lesson to lesson (each page then records "continue where you left off", a write). Also prints the time to
 load and render all curricula (target < 0.3 s) and the resident memory of one academy worker after serving
 (target < 150 MB).
 """
@@ -32,6 +33,7 @@ from flask import Flask
 BIN = Path(sys.executable).parent
 TARGET_RATIO, TARGET_LOAD, TARGET_RSS_MB = 0.6, 0.3, 150
 DEMO_EMAIL, DEMO_PASSWORD = "trainee@demo.academy", "demo-password-1"
+MOVING = "lessons, moving on"
 # One browser: Flask-Login ties a session to its user agent, and a cookie replayed under another agent is treated
 # as a new, non-fresh session on every request (rewritten and re-sent each time), which no real reader sees.
 USER_AGENT = "academy-bench/1"
@@ -91,21 +93,34 @@ def check_page(url: str, cookie: str, expect: str) -> None:
     print(f"lesson page: {len(html) / 1024:.0f} KiB of HTML")
 
 
-def wrk(url: str, seconds: int, cookie: str | None = None) -> float:
-    """Run wrk on url (as the signed-in reader when a session cookie is given); return requests per second."""
-    signed_in = ["-H", f"Cookie: session={cookie}", "-H", f"User-Agent: {USER_AGENT}"] if cookie else None
-    return run_wrk(url, seconds, signed_in)
+def wrk(url: str, seconds: int, cookie: str | None = None, script: Path | None = None) -> float:
+    """Run wrk on url (as the signed-in reader when a session cookie is given, with a request script when given);
+    return requests per second."""
+    options = ["-H", f"Cookie: session={cookie}", "-H", f"User-Agent: {USER_AGENT}"] if cookie else []
+    return run_wrk(url, seconds, options + (["-s", str(script)] if script else []))
 
 
 def measure(routes: dict, seconds: int, rounds: int) -> dict[str, float]:
-    """Interleave the routes round by round (so drift hits both alike); return the median rps of each."""
-    for url, cookie in routes.values():
-        wrk(url, 2, cookie)  # warm-up
+    """Interleave the routes round by round (so drift hits each alike); return the median rps of each.
+
+    routes maps a name to (url, session cookie or None, wrk script or None).
+    """
+    for route in routes.values():
+        wrk(route[0], 2, *route[1:])  # warm-up
     figures: dict[str, list[float]] = {name: [] for name in routes}
     for _ in range(rounds):
-        for name, (url, cookie) in routes.items():
-            figures[name].append(wrk(url, seconds, cookie))
+        for name, route in routes.items():
+            figures[name].append(wrk(route[0], seconds, *route[1:]))
     return {name: statistics.median(values) for name, values in figures.items()}
+
+
+def moving_script(paths: list[str], folder: Path) -> Path:
+    """A wrk script that asks for each lesson in turn: every request moves "continue where you left off" (a write)."""
+    script = folder / "moving.lua"
+    listed = ", ".join(f'"{path}"' for path in paths)
+    script.write_text(f"local paths = {{{listed}}}\nlocal i = 0\nrequest = function()\n  i = i + 1\n"
+                      "  return wrk.format(nil, paths[(i % #paths) + 1])\nend\n")
+    return script
 
 
 def load_times(curricula: Path) -> tuple[float, float]:
@@ -133,14 +148,15 @@ def worker_rss_mb(master_pid: int) -> float:
     return max(sizes) if sizes else float("nan")
 
 
-def lesson_path(curricula: Path) -> tuple[str, str]:
-    """A middle lesson of the foundation course: its path and title."""
+def lesson_paths(curricula: Path) -> tuple[str, str, list[str]]:
+    """A middle lesson of the foundation course (its path and title), and the paths of all its lessons."""
     sys.path.insert(0, str(ROOT))
     from academy.curriculum import load_curriculum
 
     course = load_curriculum(str(curricula)).courses["foundation"]
     lesson = course.lessons[min(2, len(course.lessons) - 1)]
-    return f"/courses/{course.slug}/lessons/{lesson.slug}", lesson.title
+    paths = [f"/courses/{course.slug}/lessons/{each.slug}" for each in course.lessons]
+    return f"/courses/{course.slug}/lessons/{lesson.slug}", lesson.title, paths
 
 
 def report(rps: dict[str, float], load: tuple[float, float], rss: float) -> None:
@@ -151,6 +167,8 @@ def report(rps: dict[str, float], load: tuple[float, float], rss: float) -> None
           f"{'met' if ratio >= TARGET_RATIO else 'MISSED'})")
     print(f"  (the academy's floor, /healthz with one SELECT and no template: "
           f"{rps['academy /healthz'] / rps['bare Flask route']:.2f}x of bare Flask)")
+    print(f"  (a reader moving from lesson to lesson, a write on each page: "
+          f"{rps[MOVING] / rps['bare Flask route']:.2f}x of bare Flask)")
     print(f"load + render all curricula: {load[0]:.3f} s in a fresh process, {load[1]:.3f} s after "
           f"(target < {TARGET_LOAD} s: {'met' if load[0] < TARGET_LOAD else 'MISSED'})")
     print(f"one academy worker's RSS after serving: {rss:.0f} MB  (target < {TARGET_RSS_MB} MB: "
@@ -179,13 +197,13 @@ def main() -> None:
         app, base = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{base_port}"
         wait_ready(f"{app}/healthz")
         wait_ready(f"{base}/")
-        path, title = lesson_path(args.curricula)
+        path, title, paths = lesson_paths(args.curricula)
         cookie = sign_in(app)
         check_page(app + path, cookie, title)
         print(f"wrk -t1 -c4, {args.rounds} rounds x {args.seconds}s per route, gunicorn 2 sync workers each, "
               f"{os.cpu_count()} CPU(s); lesson {path} signed in as {DEMO_EMAIL}", flush=True)
-        routes = {"bare Flask route": (f"{base}/", None), "academy /healthz": (f"{app}/healthz", None),
-                  "lesson page": (app + path, cookie)}
+        routes = {"bare Flask route": (f"{base}/", None, None), "academy /healthz": (f"{app}/healthz", None, None),
+                  "lesson page": (app + path, cookie, None), MOVING: (app + path, cookie, moving_script(paths, tmp))}
         rps = measure(routes, args.seconds, args.rounds)
         report(rps, load_times(args.curricula), worker_rss_mb(servers[0].pid))
     finally:

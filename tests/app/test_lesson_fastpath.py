@@ -8,10 +8,10 @@ import re
 from datetime import timedelta
 
 import pytest
-from flask import request, request_started
+from flask import request
 from flask_login.utils import _create_identifier
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.test import EnvironBuilder, run_wsgi_app
+from werkzeug.test import EnvironBuilder
 
 import academy.web
 from academy.accounts.models import User
@@ -24,28 +24,16 @@ from academy.database import utcnow
 from academy.extensions import db
 from academy.fragments import CSRF_MARK, NEXT_MARK, fill
 from academy.web import HSTS
+from tests.fastpath_fixtures import ADDRESS, flask_requests  # noqa: F401 (fixtures)
+from tests.fastpath_fixtures import call as call_wsgi
 
 LESSON = "/courses/basics/lessons/{}"
 AGENT = "Reader's browser/1.0"
-ADDRESS = "192.0.2.10"
 
 
 @pytest.fixture
 def fast(app) -> fastpath.LessonFastPath:
     return app.extensions[fastpath.EXTENSION_KEY]
-
-
-@pytest.fixture
-def flask_requests(app):
-    """Record the paths of the requests Flask itself handled: the fast path pushes no request context."""
-    seen: list[str] = []
-
-    def _started(sender, **extra) -> None:
-        seen.append(request.path)
-
-    request_started.connect(_started, app)
-    yield seen
-    request_started.disconnect(_started, app)
 
 
 def call(wsgi_app, path: str, cookie: str | None = None, method: str = "GET", headers: dict | None = None,
@@ -54,10 +42,7 @@ def call(wsgi_app, path: str, cookie: str | None = None, method: str = "GET", he
     sent = {"User-Agent": AGENT, **(headers or {})}
     if cookie is not None:
         sent["Cookie"] = f"session={cookie}"
-    environ = EnvironBuilder(path=path, method=method, headers=sent, **kwargs).get_environ()
-    environ["REMOTE_ADDR"] = ADDRESS
-    app_iter, status, response_headers = run_wsgi_app(wsgi_app, environ, buffered=True)
-    return status, response_headers.to_wsgi_list(), b"".join(app_iter)
+    return call_wsgi(wsgi_app, path, method, headers=sent, **kwargs)
 
 
 def lessons() -> list[str]:

@@ -6,16 +6,15 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask import request, request_started
 from sqlalchemy import func, select
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 from academy.certificates import codes, fastpath, lookup, service, verifylog
 from academy.certificates.models import AuditEvent
 from academy.extensions import db
 from academy.web import HSTS
 from tests.certificates_fixtures import course, issue  # noqa: F401 (fixtures)
+from tests.fastpath_fixtures import call, flask_requests  # noqa: F401 (fixtures)
 
 T0 = datetime(2025, 5, 6, 7, 8, 9, tzinfo=UTC)
 API = "/api/v1/certificates/"
@@ -25,19 +24,6 @@ API = "/api/v1/certificates/"
 def fast(app) -> fastpath.VerifyFastPath:
     """Return the app's fast path (installed by create_app, the outermost WSGI layer when no ProxyFix is set)."""
     return app.extensions[fastpath.EXTENSION_KEY]
-
-
-@pytest.fixture
-def flask_requests(app):
-    """Record the paths of the requests Flask itself handled: the fast path pushes no request context."""
-    seen: list[str] = []
-
-    def _started(sender, **extra) -> None:
-        seen.append(request.path)
-
-    request_started.connect(_started, app)
-    yield seen
-    request_started.disconnect(_started, app)
 
 
 @pytest.fixture
@@ -52,14 +38,6 @@ def certs(issue, make_user) -> dict:
     service.revoke_certificate(revoked, make_user("admin"), "issued by mistake")
     db.session.commit()
     return {"valid": valid.code, "expired": expired.code, "revoked": revoked.code, "superseded": superseded.code}
-
-
-def call(wsgi_app, path: str, method: str = "GET", **kwargs) -> tuple[str, list[tuple[str, str]], bytes]:
-    """Send one request straight to a WSGI app; return its status line, headers in order, and body."""
-    environ = EnvironBuilder(path=path, method=method, **kwargs).get_environ()
-    environ["REMOTE_ADDR"] = "192.0.2.10"
-    app_iter, status, headers = run_wsgi_app(wsgi_app, environ, buffered=True)
-    return status, headers.to_wsgi_list(), b"".join(app_iter)
 
 
 def verified_lines(code: str | None = None) -> int:
