@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 
 from flask import Flask
 from sqlalchemy.engine import Engine
+from sqlalchemy.sql import CompoundSelect, Select
 
 from academy.extensions import db
 from academy.web import HSTS, SECURITY_HEADERS
@@ -83,6 +84,52 @@ class FastPath:
             headers.append(HSTS)
         headers.append(VARY_COOKIE)
         return headers
+
+
+class PreparedSelect:
+    """A SELECT compiled once for an engine's database and run straight on a pooled driver connection.
+
+    On the lesson page, SQLAlchemy's `Connection.execute` and its Row objects cost about 30 microseconds more than
+    the query itself (SQLite, in-process): a third of the whole fast path. This keeps what matters of SQLAlchemy:
+    the SQL it compiles for the dialect, the bound parameters in its order, the pool (pre-ping, reset on return)
+    and each column type's own result conversion; it skips the execution context, engine events and Row objects,
+    and returns plain tuples. Statements whose parameters need converting or expanding, and engines with cursor
+    events (query recording), run through `Connection.execute` as usual.
+    """
+
+    def __init__(self, engine: Engine, statement: Select | CompoundSelect) -> None:
+        dialect = engine.dialect
+        compiled = statement.compile(dialect=dialect)
+        self.engine, self.statement, self.compiled, self.sql = engine, statement, compiled, compiled.string
+        self.order = compiled.positiontup if compiled.positional else None
+        self.convert = [column.type.dialect_impl(dialect).result_processor(dialect, None)
+                        for column in statement.selected_columns]
+        self.direct = not (
+            any(bind.type.dialect_impl(dialect).bind_processor(dialect) for bind in compiled.binds.values())
+            or compiled.post_compile_params or compiled.literal_execute_params
+            or engine.dispatch.before_cursor_execute or engine.dispatch.after_cursor_execute
+        )
+
+    def rows(self, params: dict) -> list[tuple]:
+        """Run the query with these parameters; return every row as a tuple of converted values."""
+        if not self.direct:
+            with self.engine.connect() as connection:
+                return [tuple(row) for row in connection.execute(self.statement, params)]
+        values = self.compiled.construct_params(params)
+        if self.order is not None:
+            values = tuple(values[name] for name in self.order)
+        connection = self.engine.raw_connection()  # through the pool: pre-ping, and a rollback on return
+        try:
+            cursor = connection.cursor()
+            try:
+                cursor.execute(self.sql, values)
+                fetched = cursor.fetchall()
+            finally:
+                cursor.close()
+        finally:
+            connection.close()
+        convert = self.convert
+        return [tuple(c(value) if c else value for c, value in zip(convert, row, strict=True)) for row in fetched]
 
 
 def install(app: Flask, fastpath: type[FastPath]) -> FastPath:

@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import String, bindparam, case, literal_column, null, select, type_coerce, union_all
-from sqlalchemy.engine import Connection
 
 from academy.courses.models import CourseCompletion, Enrolment, LessonProgress
 from academy.curriculum.model import Course, Lesson
@@ -184,11 +183,16 @@ class Reader:
     deleted_at: datetime | None
 
 
-def load_reader(user_id: int, course: Course, connection: Connection, *, now: datetime
-                ) -> tuple[Reader | None, CourseProgress]:
-    """Return an account and its progress in one course, in one query on the given connection (the lesson fast
-    path's, which has no ORM session); the account is None when there is no such id."""
-    rows = connection.execute(_reader_statement(), {"user_id": user_id, "slug": course.slug}).all()
+def reader_statement():
+    """The lesson fast path's one query: an account's row, then its progress in one course.
+
+    Parameters: user_id and slug. Read the rows with `reader_from_rows`.
+    """
+    return _reader_statement()
+
+
+def reader_from_rows(rows: list[tuple], course: Course, now: datetime) -> tuple[Reader | None, CourseProgress]:
+    """Return the account (None when there is no such id) and its progress in the course, from `reader_statement`."""
     reader = next((Reader(n, slug, s1, t1) for kind, slug, s1, _s2, t1, _t2, _t3, n in rows if kind == READER), None)
     return reader, _progress_from_rows([course], rows, now)[course.slug]
 

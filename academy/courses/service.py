@@ -25,7 +25,8 @@ log = logging.getLogger(__name__)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 __all__ = ["CourseProgress", "PrerequisitesUnmet", "check_completion", "enrol", "learning_summary",
-           "load_progress", "mark_lesson_complete", "missing_prerequisites", "record_visit", "sync_catalog"]
+           "load_progress", "mark_lesson_complete", "missing_prerequisites", "record_visit", "sync_catalog",
+           "visit_moves"]
 
 
 class PrerequisitesUnmet(Exception):
@@ -90,6 +91,11 @@ def _insert(row) -> bool:
     return True
 
 
+def visit_moves(enrolment, course: Course, lesson: Lesson) -> bool:
+    """Tell whether reading this lesson moves the enrolment's "continue where you left off" (a write)."""
+    return enrolment.last_lesson_slug != lesson.slug or enrolment.version != course.version
+
+
 def record_visit(enrolment, course: Course, lesson: Lesson, *, now: datetime | None = None,
                  connection: Connection | None = None) -> bool:
     """Remember the lesson for "continue where you left off"; write (and return True) only when it moved.
@@ -97,7 +103,7 @@ def record_visit(enrolment, course: Course, lesson: Lesson, *, now: datetime | N
     Takes an Enrolment or the EnrolmentState of loaded progress; both are brought up to date. The UPDATE runs in
     the ORM session, or on the given connection (the lesson fast path's), which the caller commits.
     """
-    if enrolment.last_lesson_slug == lesson.slug and enrolment.version == course.version:
+    if not visit_moves(enrolment, course, lesson):
         return False
     values = {"last_lesson_slug": lesson.slug, "version": course.version, "last_seen_at": now or utcnow()}
     (connection or db.session).execute(update(Enrolment).where(Enrolment.id == enrolment.id).values(**values))

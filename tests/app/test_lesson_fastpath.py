@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import copy
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from flask import request
 from flask_login.utils import _create_identifier
+from sqlalchemy import bindparam, event, select
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.test import EnvironBuilder
 
@@ -19,11 +20,15 @@ from academy.certificates.fastpath import VerifyFastPath
 from academy.courses import fastpath
 from academy.courses.catalog import EXTENSION_KEY as CATALOG_KEY
 from academy.courses.catalog import curriculum
-from academy.courses.models import Enrolment
-from academy.database import utcnow
+from academy.courses.models import CourseCompletion, Enrolment, LessonProgress
+from academy.courses.progress import reader_from_rows, reader_statement
+from academy.database import UTCDateTime, utcnow
 from academy.extensions import db
+from academy.fastpath import PreparedSelect
 from academy.fragments import CSRF_MARK, NEXT_MARK, fill
+from academy.quizzes.models import QuizAttempt
 from academy.web import HSTS
+from tests.certificates_fixtures import course, issue  # noqa: F401 (fixtures)
 from tests.fastpath_fixtures import ADDRESS, flask_requests  # noqa: F401 (fixtures)
 from tests.fastpath_fixtures import call as call_wsgi
 
@@ -385,7 +390,7 @@ def test_a_failing_query_is_left_to_flask(app, fast, flask_requests, reader, mon
     def _fails(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(fastpath, "load_reader", _fails)
+    monkeypatch.setattr(fastpath.PreparedSelect, "rows", _fails)
     assert left_to_flask(app, fast, flask_requests, LESSON.format(first), cookie)[0] == "200 OK"
 
 
@@ -453,3 +458,65 @@ def test_a_session_with_messages_waiting_is_never_served_fast(app, fast, flask_r
     data, signed_at = app.session_interface._verified[cookie]
     app.session_interface._verified[cookie] = ({**data, "_flashes": (("info", "Welcome back"),)}, signed_at)
     left_to_flask(app, fast, flask_requests, LESSON.format(first), cookie)
+
+
+def test_the_prepared_query_reads_what_sqlalchemy_reads(app, make_user, issue):
+    """Every kind of row (account, enrolment, lessons, passed attempt, completion, certificate), every type."""
+    user = make_user("trainee")
+    when = utcnow() - timedelta(days=3)
+    db.session.add_all([
+        Enrolment(user_id=user.id, course_slug="basics", version="v1", enrolled_at=when, last_lesson_slug="second",
+                  last_seen_at=when + timedelta(hours=1)),
+        *(LessonProgress(user_id=user.id, course_slug="basics", lesson_slug=slug, version="v1", completed_at=when)
+          for slug in lessons()),
+        QuizAttempt(user_id=user.id, course_slug="basics", version="v1", layout=[], submitted_at=when, score=90,
+                    passed=True),
+        QuizAttempt(user_id=user.id, course_slug="basics", version="v1", layout=[], submitted_at=when, score=10,
+                    passed=False),
+        CourseCompletion(user_id=user.id, course_slug="basics", version="v1", completed_at=when),
+    ])
+    db.session.commit()
+    issue(user)
+    user.deleted_at = utcnow()  # a timestamp on the account's own row too
+    db.session.commit()
+    statement, params = reader_statement(), {"user_id": user.id, "slug": "basics"}
+    prepared = PreparedSelect(db.engine, statement)
+    assert prepared.direct  # straight to the driver on this database
+    with db.engine.connect() as connection:
+        expected = [tuple(row) for row in connection.execute(statement, params)]
+    got = prepared.rows(params)
+    assert got == expected
+    assert {row[0] for row in got} == {"u", "e", "l", "q", "c", "x"}
+    assert all(value.tzinfo is not None for row in got for value in row if isinstance(value, datetime))
+    reader, progress = reader_from_rows(got, curriculum().courses["basics"], utcnow())
+    assert reader.id == user.id and reader.deleted_at is not None
+    assert progress.complete and progress.lessons_done and progress.certificate is not None
+
+
+def test_statements_the_driver_cannot_take_as_they_are_go_through_sqlalchemy(app):
+    expanding = select(Enrolment.id).where(Enrolment.course_slug.in_(bindparam("slugs", expanding=True)))
+    before = bindparam("before", type_=UTCDateTime)  # a timestamp parameter is converted on its way in
+    converted = select(CourseCompletion.id).where(CourseCompletion.completed_at < before)
+    for statement, params in ((expanding, {"slugs": ["basics", "policing"]}), (converted, {"before": utcnow()})):
+        prepared = PreparedSelect(db.engine, statement)
+        assert not prepared.direct
+        assert prepared.rows(params) == []
+
+
+def test_recorded_queries_are_not_bypassed(app, make_user):
+    """An engine with cursor listeners (Flask-SQLAlchemy's query recording, a profiler) sees every query."""
+    seen = []
+
+    def _record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", _record)
+    try:
+        prepared = PreparedSelect(db.engine, reader_statement())
+        assert not prepared.direct
+        user_id = make_user("trainee").id
+        seen.clear()
+        assert prepared.rows({"user_id": user_id, "slug": "basics"})[0][0] == "u"
+        assert len(seen) == 1
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _record)
