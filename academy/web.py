@@ -279,8 +279,9 @@ class CookieSessions(SecureCookieSessionInterface):
         if not value:
             return self.session_class()  # no cookie (API clients, first visits): nothing to verify
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        if value in self._verified:
-            data = self.remembered(app, value)
+        known = self._verified.get(value)
+        if known is not None:
+            data = self._unexpired(app, value, known)
             return self.session_class() if data is None else self.session_class(data)
         try:
             data, signed_at = signer.loads(value, max_age=max_age, return_timestamp=True)
@@ -299,12 +300,14 @@ class CookieSessions(SecureCookieSessionInterface):
         """
         self.get_signing_serializer(app)  # a changed secret forgets every cookie verified under the old one
         known = self._verified.get(value)
-        if known is None:
-            return None
+        return None if known is None else self._unexpired(app, value, known)
+
+    def _unexpired(self, app: Flask, value: str, known: tuple[dict, float]) -> dict | None:
+        """The remembered data while the cookie is younger than the session lifetime; else forget it."""
         data, signed_at = known
         if 0 <= time.time() - signed_at <= int(app.permanent_session_lifetime.total_seconds()):
             return data
-        del self._verified[value]
+        self._verified.pop(value, None)
         return None
 
 

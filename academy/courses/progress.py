@@ -183,14 +183,6 @@ class Reader:
     deleted_at: datetime | None
 
 
-def reader_statement():
-    """The lesson fast path's one query: an account's row, then its progress in one course.
-
-    Parameters: user_id and slug. Read the rows with `reader_from_rows`.
-    """
-    return _reader_statement()
-
-
 def reader_from_rows(rows: list[tuple], course: Course, now: datetime) -> tuple[Reader | None, CourseProgress]:
     """Return the account (None when there is no such id) and its progress in the course, from `reader_statement`."""
     reader = next((Reader(n, slug, s1, t1) for kind, slug, s1, _s2, t1, _t2, _t3, n in rows if kind == READER), None)
@@ -238,8 +230,9 @@ def _progress_statement(*, single: bool):
 
 
 @functools.cache
-def _reader_statement():
-    """The account's row (kind READER: role, locale, deleted_at, id), then its progress in one course."""
+def reader_statement():
+    """The lesson fast path's one query: an account's row (kind READER: role, locale, deleted_at, id), then its
+    progress in one course. Parameters: user_id and slug. Read the rows with `reader_from_rows`."""
     from academy.accounts.models import User
 
     text_null, time_null = null(), type_coerce(null(), UTCDateTime)
