@@ -57,12 +57,12 @@ def lessons() -> list[str]:
 class Reader:
     """A signed-in reader's browser: a test client sending the same user agent and address as `call`."""
 
-    def __init__(self, app, user, **environ):
+    def __init__(self, app, user, *, remember: bool = False, **environ):
         self.app, self.user = app, user
         self.client = app.test_client()
         self.client.environ_base.update({"HTTP_USER_AGENT": AGENT, "REMOTE_ADDR": ADDRESS, **environ})
-        assert self.client.post("/login", data={"email": user.email, "password": "correct horse battery"}
-                                ).status_code == 302
+        form = {"email": user.email, "password": "correct horse battery", **({"remember": "y"} if remember else {})}
+        assert self.client.post("/login", data=form).status_code == 302
 
     @property
     def cookie(self) -> str:
@@ -520,3 +520,14 @@ def test_recorded_queries_are_not_bypassed(app, make_user):
         assert len(seen) == 1
     finally:
         event.remove(db.engine, "before_cursor_execute", _record)
+
+
+def test_a_reader_who_asked_to_be_remembered_is_served_fast_with_both_cookies(app, fast, flask_requests, make_user):
+    reader = Reader(app, make_user("trainee"), remember=True)
+    remember = reader.client.get_cookie("remember_token")
+    assert remember is not None  # Flask-Login set the remember-me cookie
+    first = lessons()[0]
+    cookie = reader.settle(fast, first)
+    both = {"Cookie": f"remember_token={remember.value}; session={cookie}"}
+    answer = served_fast(app, fast, flask_requests, LESSON.format(first), None, headers=both)
+    assert answer[0] == "200 OK" and not any(name == "Set-Cookie" for name, _ in answer[1])
