@@ -16,6 +16,7 @@ The rules every fast path keeps:
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 
 from flask import Flask
@@ -30,7 +31,7 @@ WSGIApp = Callable[[dict, Callable], Iterable[bytes]]
 VARY_COOKIE = ("Vary", "Cookie")
 
 
-class FastPath:
+class FastPath(ABC):
     """WSGI middleware answering the requests `answer` accepts; every other request goes to `wsgi_app` (Flask's)."""
 
     extension_key: str
@@ -53,9 +54,9 @@ class FastPath:
             return self.wsgi_app(environ, start_response)
         return response(environ, start_response)
 
+    @abstractmethod
     def answer(self, environ: dict) -> WSGIApp | None:
         """Return the answer to this request as a WSGI app, or None to leave the request to Flask."""
-        raise NotImplementedError
 
     def flask_only(self) -> bool:
         """Tell whether the app's configuration makes Flask answer differently from any fast path."""

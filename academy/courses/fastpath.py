@@ -33,7 +33,6 @@ from collections.abc import Callable, Iterable
 from hashlib import sha512
 
 import flask_login.utils
-from markupsafe import escape
 from werkzeug.http import parse_cookie
 
 from academy import fragments, web
@@ -62,7 +61,6 @@ class LessonFastPath(FastPath):
     def __init__(self, app, wsgi_app) -> None:
         super().__init__(app, wsgi_app)
         self._routed: dict[str, bool] = {}
-        self._split: dict[tuple, PagePieces] = {}
         self._prepared: PreparedSelect | None = None
 
     def answer(self, environ: dict) -> Callable[[dict, Callable], Iterable[bytes]] | None:
@@ -97,10 +95,10 @@ class LessonFastPath(FastPath):
             return None
         key = fragments.page_key(lesson_page_key(course, lesson, progress, None), language, reader.role,
                                  script_root, app.config["ACADEMY_NAME"])
-        html = fragments.stored_page(app, key, curriculum)
-        if html is None:
+        page = fragments.stored_page(app, key, curriculum)
+        if page is None:
             return None  # Flask renders it and keeps it
-        body = self._pieces(key, html).fill(token, path)
+        body = page.fill(token, path)
         # Last, once nothing can send the request on to Flask: what the view writes, the same way.
         if visit_moves(progress.enrolment, course, lesson):
             with self.engine.begin() as connection:
@@ -142,16 +140,6 @@ class LessonFastPath(FastPath):
             self._prepared = PreparedSelect(self.engine, reader_statement())
         return self._prepared
 
-    def _pieces(self, key: tuple, html: str) -> PagePieces:
-        """The cached page as encoded pieces around its marks, split once per page."""
-        known = self._split.get(key)
-        if known is None or known.html is not html:
-            known = PagePieces(html)
-            if len(self._split) >= fragments.MAX_PAGES:
-                self._split.clear()
-            self._split[key] = known
-        return known
-
     def _routes_to_lesson(self, path: str) -> bool:
         """Tell whether Flask's URL map sends this path to the lesson view (asked once per path)."""
         known = self._routed.get(path)
@@ -165,29 +153,6 @@ class LessonFastPath(FastPath):
                 self._routed.clear()
             self._routed[path] = known
         return known
-
-
-class PagePieces:
-    """A cached page split at its marks and encoded once: filling it in is a join of bytes, not two replaces.
-
-    `fill` gives the bytes of `fragments.fill(html, token, path).encode()`.
-    """
-
-    def __init__(self, html: str) -> None:
-        self.html = html
-        self.pieces: list[bytes | str] = []
-        for i, part in enumerate(html.split(fragments.CSRF_MARK)):
-            if i:
-                self.pieces.append(fragments.CSRF_MARK)
-            for j, piece in enumerate(part.split(fragments.NEXT_MARK)):
-                if j:
-                    self.pieces.append(fragments.NEXT_MARK)
-                self.pieces.append(piece.encode())
-
-    def fill(self, token: str, path: str) -> bytes:
-        token_bytes, path_bytes = str(escape(token)).encode(), str(escape(path)).encode()
-        return b"".join([token_bytes if piece is fragments.CSRF_MARK else path_bytes if piece is fragments.NEXT_MARK
-                         else piece for piece in self.pieces])
 
 
 @functools.lru_cache(maxsize=4096)

@@ -25,7 +25,7 @@ from academy.courses.progress import reader_from_rows, reader_statement
 from academy.database import UTCDateTime, utcnow
 from academy.extensions import db
 from academy.fastpath import PreparedSelect
-from academy.fragments import CSRF_MARK, NEXT_MARK, fill
+from academy.fragments import CSRF_MARK, NEXT_MARK, PagePieces, fill
 from academy.quizzes.models import QuizAttempt
 from academy.web import HSTS
 from tests.certificates_fixtures import course, issue  # noqa: F401 (fixtures)
@@ -422,7 +422,7 @@ def test_the_browser_identifier_is_flask_logins(app, headers):
     ],
 )
 def test_filling_the_split_page_gives_fragments_fill(html, token, path):
-    assert fastpath.PagePieces(html).fill(token, path) == fill(html, token, path).encode()
+    assert PagePieces(html).fill(token, path) == fill(html, token, path).encode()
 
 
 def test_both_fast_paths_sit_in_front_of_flask(app, fast):
