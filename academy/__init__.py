@@ -54,6 +54,8 @@ def _init_extensions(app: Flask) -> None:
     from academy.courses import catalog
     from academy.extensions import csrf, db, limiter, login_manager, migrate
 
+    import academy.models  # noqa: F401  every table known before the first query (foreign keys across domains)
+
     db.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table
+from sqlalchemy import Boolean, Column, ForeignKey, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -30,6 +30,8 @@ class Community(db.Model):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     jurisdiction: Mapped[str] = mapped_column(String(16), default="us")  # us, ca, ca-bc: picks the hotlines shown
+    # An IANA zone name: sessions are entered and shown in it, and stored in UTC.
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     coordinators: Mapped[list[User]] = relationship(
@@ -52,6 +54,10 @@ class User(UserMixin, db.Model):
     subrole: Mapped[str | None] = mapped_column(String(64))
     organisation: Mapped[str | None] = mapped_column(String(200))
     community_id: Mapped[int | None] = mapped_column(ForeignKey("community.id", ondelete="SET NULL"), index=True)
+    # The employer the person trains through (academy/organisations); sharing progress with it is opt-in.
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
+    shares_with_organisation: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     locale: Mapped[str | None] = mapped_column(String(8))
     credential_salt: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -62,6 +68,25 @@ class User(UserMixin, db.Model):
     coordinated_communities: Mapped[list[Community]] = relationship(
         secondary=community_coordinators, back_populates="coordinators"
     )
+
+    # The token of the sign-in this request belongs to (see academy/accounts/signin.py); not a column.
+    login_token = None  # str while signed in
+
+    def get_id(self) -> str:
+        """Return the id Flask-Login keeps in the session and remember cookies: user id and sign-in token.
+
+        Without a token (login_user() called directly instead of signin.sign_in()) the id alone is returned, and the
+        user loader accepts no cookie carrying it: such a sign-in fails closed.
+        """
+        return f"{self.id}:{self.login_token}" if self.login_token else str(self.id)
+
+    def __eq__(self, other: object) -> bool:  # the same person, whichever sign-in an instance was loaded for
+        return isinstance(other, User) and other.id == self.id
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = object.__hash__
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
@@ -95,5 +120,21 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
+class LoginSession(db.Model):
+    """One sign-in on one browser. Its token lives in the session and remember cookies; only the hash is kept.
+
+    Ending the row (sign-out, "sign out everywhere", a password or role change, account deletion) makes every
+    copy of those cookies load nobody.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()

@@ -13,12 +13,13 @@ from datetime import datetime
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from academy.accounts import signin
 from academy.accounts.models import ApiToken, User
 from academy.certificates import codes
 from academy.certificates import service as certificates
@@ -173,8 +174,10 @@ def delete():
             except PrivacyError as exc:
                 form.password.errors.append(str(exc))
             else:
+                user = current_user._get_current_object()
+                signin.end_all(user)
+                signin.sign_out(user)
                 db.session.commit()
-                logout_user()
                 flash(_l("Your account is deleted.") if not revoked else
                       _l("Your account is deleted and your certificates are revoked."), "success")
                 return redirect(url_for("main.home"))

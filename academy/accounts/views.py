@@ -6,10 +6,10 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from academy.accounts import forms, service
+from academy.accounts import forms, service, signin
 from academy.accounts.mail import send_mail
 from academy.accounts.models import Community
 from academy.courses.catalog import curriculum
@@ -41,7 +41,8 @@ def login():
         if user is None:
             form.password.errors.append(_("The email or password is not right."))
         else:
-            login_user(user, remember=form.remember.data)
+            signin.sign_in(user, remember=form.remember.data)
+            db.session.commit()
             current_app.logger.info("user %s signed in", user.id)
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("main.home"))
@@ -51,7 +52,8 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    logout_user()
+    signin.sign_out(current_user._get_current_object())
+    db.session.commit()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
 
@@ -74,8 +76,8 @@ def register():
             form.email.errors.append(_("An account with this email already exists."))
         else:
             user.locale = session.get("locale")  # keep the language chosen before signing up
+            signin.sign_in(user)
             db.session.commit()
-            login_user(user)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("courses.catalogue"))
@@ -111,6 +113,7 @@ def reset_password(token: str):
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
+        signin.end_all(user)  # a copied cookie of any earlier sign-in opens nothing now
         db.session.commit()
         current_app.logger.info("user %s set a new password", user.id)
         flash(_("Your password is set. Sign in with it now."), "success")

@@ -11,9 +11,10 @@ import smtplib
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from academy.accounts import service as accounts
+from academy.accounts import signin
 from academy.accounts.forms import EmptyForm, split_sector
 from academy.accounts.mail import send_mail
 from academy.courses.catalog import curriculum, get_course
@@ -165,7 +166,8 @@ def _check_in(session: TrainingSession, user, method: str, new_account: bool = F
     db.session.commit()
     cookie.pop(TICKET_KEY, None)
     if new_account:
-        login_user(user)
+        signin.sign_in(user)
+        db.session.commit()
         _send_welcome(user, session)
     if result.created:
         message = _("You are checked in.")

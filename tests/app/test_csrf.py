@@ -56,6 +56,7 @@ def test_with_the_token_every_post_gets_past_csrf(role, app, client, world):
         response = client.post("/login", data={"email": world.users[role].email,
                                                 "password": "correct horse battery", "csrf_token": token})
         assert response.status_code == 302
+        token = csrf_token(client)  # signing in starts a new session, with a new CSRF secret
     wrong = []
     ordered = sorted(post_rules(app), key=lambda rule: rule.endpoint == "accounts.logout")  # sign out last
     for rule in ordered:
@@ -98,3 +99,13 @@ def test_no_get_changes_anything(role, app, client, world):
         if changed:
             wrong.append(f"GET {path} ({rule.endpoint}) changed {sorted(changed)}")
     assert not wrong, f"as {role}:\n  " + "\n  ".join(wrong)
+
+
+def test_a_token_from_before_sign_in_is_refused_after_it(app, client, world):
+    """Signing in starts a new session: nothing from before it, the CSRF secret included, carries over."""
+    before = csrf_token(client)
+    response = client.post("/login", data={"email": world.users["trainee"].email,
+                                            "password": "correct horse battery", "csrf_token": before})
+    assert response.status_code == 302
+    assert is_csrf_refusal(client.post("/logout", data={"csrf_token": before}))
+    assert not is_csrf_refusal(client.post("/logout", data={"csrf_token": csrf_token(client)}))

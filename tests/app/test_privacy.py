@@ -159,8 +159,13 @@ def test_the_only_admin_cannot_delete_themselves(client, login):
 
 def test_an_account_without_a_password_is_asked_to_set_one_first(client, make_user, auth):
     user = make_user("trainee", password=None)
+    from academy.accounts import signin
+    from academy.extensions import db
+
+    token = signin.start(user)  # a walk-in's account: signed in at check-in, no password yet
+    db.session.commit()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = f"{user.id}:{token}"
         session["_fresh"] = True
     page = client.get("/account/delete").get_data(as_text=True)
     assert "has no password yet" in page and 'name="password"' not in page
