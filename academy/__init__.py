@@ -50,11 +50,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    import academy.models  # noqa: F401  every table known before the first query (foreign keys across domains)
     from academy import database
     from academy.courses import catalog
     from academy.extensions import csrf, db, limiter, login_manager, migrate
-
-    import academy.models  # noqa: F401  every table known before the first query (foreign keys across domains)
 
     db.init_app(app)
     database.init_app(app)

@@ -20,7 +20,6 @@ from academy.accounts.models import LoginSession, User
 from academy.database import utcnow
 from academy.extensions import db
 
-
 # What a visitor chose before signing in and still wants after: the language, and the check-in ticket of the
 # session they scanned into (sessions/checkin_views.py). Nothing else, the CSRF secret least of all, survives.
 CARRIED_OVER = ("locale", "checkin_ticket", "checkin_binding")
