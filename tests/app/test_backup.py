@@ -57,6 +57,16 @@ def _more_rows(world) -> None:
     db.session.add(CourseCompletion(user_id=trainee.id, course_slug="basics", version=basics.version))
     db.session.add(Target(community_id=world.ids["community"], sector="law-enforcement", subrole="police",
                           period="2026H2", headcount=40))
+    from academy.accounts import signin
+    from academy.organisations.models import Organisation
+
+    department = Organisation(community_id=world.ids["community"], name="Riverside Police Department",
+                              sector="law-enforcement")
+    db.session.add(department)
+    db.session.flush()
+    trainee.organisation_id, trainee.shares_with_organisation = department.id, True
+    department.leads.append(world.users["coordinator"])
+    signin.start(trainee)
     db.session.commit()
 
 
