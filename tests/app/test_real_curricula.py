@@ -27,7 +27,7 @@ def test_the_catalogue_lists_the_foundation_and_all_eight_sector_tracks(client):
     page = client.get("/courses").get_data(as_text=True)
     courses = curriculum().courses
     assert set(courses) == {"foundation", "law-enforcement", "schools", "business", "faith-ngo", "health",
-                            "media", "consumers", "legislators"}
+                            "media", "consumers", "legislators", "coalition-leaders"}
     for course in courses.values():
         assert course.title in page.replace("&#39;", "'").replace("&amp;", "&")
         assert len(course.lessons) >= (5 if course.slug == "foundation" else 4)
