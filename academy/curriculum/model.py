@@ -181,6 +181,9 @@ class Course:
     quiz: Quiz | None
     version: str  # short content hash
     subroles: tuple[str, ...] = ()
+    # How many of the quiz's questions one attempt asks (0: all). Fewer than the pool, and a retake draws
+    # a different set where it can.
+    questions_per_attempt: int = 0
     path: str = ""
     languages: tuple[str, ...] = ()  # languages other than English that some file of the course is in
     # course.<language>.md; certificates always print the English title, so only pages use these.

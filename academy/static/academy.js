@@ -35,4 +35,47 @@
     labelScrollingTables();
   }
   window.addEventListener("resize", later);
+
+  // Quick exit: a tap on the button or the Escape key replaces this page with a neutral site. location.replace
+  // takes the page out of the back button's history; the page is blanked first so nothing lingers on screen.
+  function quickExit(event) {
+    var link = document.querySelector("[data-quick-exit]");
+    if (!link) { return; }
+    if (event) { event.preventDefault(); }
+    document.title = "";
+    document.body.style.visibility = "hidden";
+    window.location.replace(link.href);
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-quick-exit]");
+    if (link) { quickExit(event); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.defaultPrevented) { return; }
+    if (document.querySelector("dialog[open]")) { return; }  // Escape closes an open dialog first
+    if (document.querySelector(".main-nav[data-open]")) { return; }  // and an open phone menu
+    quickExit(event);
+  });
+
+  // On a phone the navigation folds behind a Menu button, so the header takes one row. Without this script the
+  // whole navigation shows, as before.
+  var nav = document.querySelector(".main-nav");
+  var toggle = document.querySelector("[data-menu-toggle]");
+  if (nav && toggle) {
+    nav.classList.add("foldable");
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      var open = !nav.hasAttribute("data-open");
+      if (open) { nav.setAttribute("data-open", ""); } else { nav.removeAttribute("data-open"); }
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && nav.hasAttribute("data-open")) {
+        nav.removeAttribute("data-open");
+        toggle.setAttribute("aria-expanded", "false");
+        toggle.focus();
+        event.preventDefault();
+      }
+    });
+  }
 })();
