@@ -53,26 +53,25 @@
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" || event.defaultPrevented) { return; }
     if (document.querySelector("dialog[open]")) { return; }  // Escape closes an open dialog first
-    if (document.querySelector(".main-nav[data-open]")) { return; }  // and an open phone menu
+    if (document.querySelector(".site-header[data-menu-open]")) { return; }  // and an open phone menu
     quickExit(event);
   });
 
-  // On a phone the navigation folds behind a Menu button, so the header takes one row. Without this script the
-  // whole navigation shows, as before.
-  var nav = document.querySelector(".main-nav");
+  // On a phone the navigation and the languages fold behind a Menu button, so the header takes one row.
+  // Without this script the whole navigation shows, as before.
+  var header = document.querySelector(".site-header");
   var toggle = document.querySelector("[data-menu-toggle]");
-  if (nav && toggle) {
-    nav.classList.add("foldable");
+  if (header && toggle) {
+    header.classList.add("folds");
     toggle.hidden = false;
-    toggle.addEventListener("click", function () {
-      var open = !nav.hasAttribute("data-open");
-      if (open) { nav.setAttribute("data-open", ""); } else { nav.removeAttribute("data-open"); }
+    var setOpen = function (open) {
+      if (open) { header.setAttribute("data-menu-open", ""); } else { header.removeAttribute("data-menu-open"); }
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
-    });
+    };
+    toggle.addEventListener("click", function () { setOpen(!header.hasAttribute("data-menu-open")); });
     document.addEventListener("keydown", function (event) {
-      if (event.key === "Escape" && nav.hasAttribute("data-open")) {
-        nav.removeAttribute("data-open");
-        toggle.setAttribute("aria-expanded", "false");
+      if (event.key === "Escape" && header.hasAttribute("data-menu-open")) {
+        setOpen(false);
         toggle.focus();
         event.preventDefault();
       }
