@@ -100,6 +100,8 @@ class Lesson:
     translations: dict[str, Lesson] = field(default_factory=dict, compare=False, hash=False)
     language: str = "en"
     outdated: bool = False  # a translation whose original changed since it was translated
+    # What a reader may want to know before reading, e.g. "describes sexual violence against children".
+    content_note: str = ""
 
     def in_language(self, language: str) -> Lesson:
         return self.translations.get(language, self)
