@@ -18,6 +18,8 @@ class Defaults:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
     ACADEMY_PUBLIC_URL = "http://127.0.0.1:5000"
     ACADEMY_NAME = "The Academy"
+    # Where "Quick exit" (and the Escape key) sends a reader who must hide the page at once: a neutral site.
+    ACADEMY_QUICK_EXIT_URL = "https://www.google.com/search?q=weather+today"
     ACADEMY_TIMEZONE = "UTC"  # how session times are shown and entered
     ACADEMY_CURRICULA = str(Path(__file__).resolve().parent.parent / "curricula")
     ACADEMY_MAIL_OUTBOX = True  # development: mail is written to instance/outbox

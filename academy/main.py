@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template, send_from_directory
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -30,3 +30,9 @@ def home():
     if not current_user.is_authenticated:
         return render_template("home_public.html", **home.public_context())
     return render_template("home.html", **home.user_context(current_user))
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Serve the icon browsers ask for at the root whatever the page's <link rel=icon> says."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", max_age=86400)

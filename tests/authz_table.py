@@ -64,6 +64,7 @@ TABLE: dict[str, Route] = {
     # --- the app itself -------------------------------------------------------------------------------------
     "main.home": Route(everyone(200)),
     "main.healthz": Route(everyone(200)),
+    "main.favicon": Route(everyone(200)),
     "static": Route(everyone(200)),
     # --- accounts and privacy -------------------------------------------------------------------------------
     "accounts.login": Route(guest_only(), PUBLIC_POST),
@@ -90,6 +91,7 @@ TABLE: dict[str, Route] = {
     "certificates.verify_form": Route(everyone(200)),
     "certificates.verify": Route(everyone(200), PUBLIC_POST),  # POST: does a typed name match the holder
     "certificates.mine": Route(signed_in()),
+    "certificates.reissue": Route(signed_in(REDIRECT), SIGNED_IN_POST),  # nothing to reissue: back to mine
     "certificates.show": Route(only("trainee", "admin")),
     "certificates.show_pdf": Route(only("trainee", "admin")),
     "certificates.include_name": Route(None, only_post("trainee")),  # the holder's choice, not the admin's

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from academy.accounts import forms, service, signin
 from academy.accounts.mail import send_mail
 from academy.accounts.models import Community
+from academy.certificates.service import outdated_names
 from academy.courses.catalog import curriculum
 from academy.extensions import db, limiter
 
@@ -131,6 +132,7 @@ def profile():
         form.community.data = str(current_user.community_id or "")
         form.locale.data = current_user.locale or "en"
     if form.validate_on_submit():
+        renamed = form.name.data.strip() != current_user.name
         current_user.name = form.name.data.strip()
         current_user.sector, current_user.subrole = forms.split_sector(form.sector.data)
         current_user.organisation = (form.organisation.data or "").strip() or None
@@ -138,5 +140,7 @@ def profile():
         current_user.locale = form.locale.data
         db.session.commit()
         flash(_("Your profile is saved."), "success")
+        if renamed and outdated_names(current_user):  # offer certificates under the new name
+            return redirect(url_for("certificates.reissue"))
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, Response, render_template, request
 from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from academy.accounts.models import Community
 from academy.accounts.permissions import role_required
-from academy.certificates import forms, lookup, register
+from academy.certificates import codes, forms, lookup, register, service
+from academy.certificates.models import Certificate
 from academy.courses.catalog import curriculum
 from academy.extensions import db
 from academy.web import parse_id
@@ -27,6 +31,8 @@ RESULT_COLUMNS = (
     "issued_at",
     "expires_at",
     "holder",
+    "name_given",
+    "name_matches",
 )
 
 
@@ -37,7 +43,8 @@ def _check_page(form, results=None, error=None, status=200):
         results=results,
         error=error,
         download=forms.AuditDownloadForm(
-            formdata=None, prefix="download", codes="\n".join(r["input"] for r in results or [])
+            formdata=None, prefix="download",
+            codes=register.to_csv([r["name"], r["input"]] if r["name"] else [r["input"]] for r in results or []),
         ),
         counts=_counts(results),
     ), status
@@ -50,22 +57,35 @@ def _counts(results) -> dict:
     return counts
 
 
-def _check(typed: list[str]) -> list[dict]:
-    """Verify codes and keep what the auditor typed beside each result."""
+def _check(pairs: list[tuple[str, str | None]], *, log: bool = True) -> list[dict]:
+    """Verify codes, and names typed beside them, keeping what the auditor typed beside each result."""
+    typed = [code for code, _name in pairs]
     results = lookup.summaries(typed)
-    found = sum(1 for r in results if r["status"] != "not_found")
-    lookup.log_verification("bulk", "audit", codes=len(typed), found=found)
-    db.session.commit()
-    return [{"input": text, **result} for text, result in zip(typed, results, strict=True)]
+    if log:  # a download of results already checked is not a second check
+        found = sum(1 for r in results if r["status"] != "not_found")
+        lookup.log_verification("bulk", "audit", codes=len(typed), found=found, actor_id=current_user.id)
+        db.session.commit()
+    matches = _names_match(pairs)
+    return [{"input": code, "name": name, "name_matches": matches.get(i), **result}
+            for i, ((code, name), result) in enumerate(zip(pairs, results, strict=True))]
 
 
-def _typed_codes(form) -> list[str]:
-    """Return the codes pasted and uploaded, in order; raise TooMany past the limits."""
+def _names_match(pairs: list[tuple[str, str | None]]) -> dict[int, bool]:
+    """For each row with a name, whether it is the holder's name as printed (the verify page's own rule)."""
+    wanted = {i: codes.canonical(code) for i, (code, name) in enumerate(pairs) if name}
+    keys = {key for key in wanted.values() if key}
+    rows = db.session.scalars(select(Certificate).where(Certificate.code.in_(keys))) if keys else ()
+    found = {c.code: c for c in rows}
+    return {i: key in found and service.name_matches(found[key], pairs[i][1]) for i, key in wanted.items()}
+
+
+def _typed_codes(form) -> list[tuple[str, str | None]]:
+    """Return the codes pasted and uploaded, with any names beside them, in order; raise TooMany past the limits."""
     text = form.codes.data or ""
     upload = form.upload.data
     if upload and getattr(upload, "filename", ""):
         text += "\n" + register.decode_upload(upload.read(register.MAX_UPLOAD_BYTES + 1))
-    return register.read_codes(text)
+    return register.read_named_codes(text)
 
 
 def audit_home():
@@ -88,10 +108,10 @@ def audit_download():
     if not form.validate_on_submit():
         return _check_page(forms.AuditCheckForm(formdata=None), error=_("Check the codes again."), status=400)
     try:
-        typed = register.read_codes(form.codes.data or "")
+        typed = register.read_named_codes(form.codes.data or "")
     except register.TooMany as exc:
         return _check_page(forms.AuditCheckForm(formdata=None), error=str(exc), status=413)
-    results = _check(typed)
+    results = _check(typed, log=False)
     rows = [list(RESULT_COLUMNS)] + [_result_row(r) for r in results]
     return Response(
         register.to_csv(rows),
@@ -114,6 +134,8 @@ def _result_row(result: dict) -> list:
         result.get("issued_at") or "",
         result.get("expires_at") or "",
         result.get("holder", ""),
+        result["name"] or "",
+        "" if result["name_matches"] is None else ("yes" if result["name_matches"] else "no"),
     ]
 
 
@@ -138,8 +160,9 @@ def register_page():
     """Browse the certificate register, filtered by status, course and community."""
     status = request.args.get("status") if request.args.get("status") in register.STATUSES else None
     course, community = request.args.get("course") or None, _int_arg("community")
+    search = (request.args.get("q") or "").strip()[:200] or None
     page = db.paginate(
-        register.register_query(status, course, community),
+        register.register_query(status, course, community, search=search),
         page=_int_arg("page") or 1,
         per_page=PER_PAGE,
         error_out=False,
@@ -151,6 +174,7 @@ def register_page():
         status=status,
         course=course,
         community=community,
+        search=search,
         courses=list(curriculum().courses.values()),
         communities=communities,
         names={c.id: c.name for c in communities},
@@ -170,12 +194,23 @@ def register_csv():
 def audit_log():
     """Read the append-only audit log, newest first."""
     action = request.args.get("action") or None
+    since, until = _date_arg("since"), _date_arg("until")
     page = db.paginate(
-        register.audit_log_query(action), page=_int_arg("page") or 1, per_page=PER_PAGE, error_out=False
+        register.audit_log_query(action, since, until), page=_int_arg("page") or 1, per_page=PER_PAGE,
+        error_out=False,
     )
     return render_template(
-        "certificates/audit_log.html", page=page, action=action, actions=register.audit_actions()
+        "certificates/audit_log.html", page=page, action=action, actions=register.audit_actions(),
+        since=since, until=until,
     )
+
+
+def _date_arg(name: str) -> date | None:
+    """A YYYY-MM-DD day from the query string; anything else is ignored (the filter is simply not applied)."""
+    try:
+        return date.fromisoformat((request.args.get(name) or "").strip()[:10])
+    except ValueError:
+        return None
 
 
 def register_routes(bp: Blueprint) -> None:

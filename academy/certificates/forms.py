@@ -53,7 +53,8 @@ class AuditCheckForm(FlaskForm):
     codes = TextAreaField(
         _l("Codes to check"),
         validators=[Optional(), Length(max=100_000)],
-        description=_l("One code per line, or separated by commas."),
+        description=_l("One code per line, or separated by commas. To check names too, put the name beside "
+                       "each code: Priya Patel, F8C2-RS81-AWJZ-15FH-7."),
     )
     upload = FileField(
         _l("Or upload a CSV file of codes"),

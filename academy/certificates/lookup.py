@@ -99,7 +99,7 @@ def summaries(typed: Sequence[str], now: datetime | None = None, *, engine: Engi
 
 
 def log_verification(subject_id: str, channel: str, *, delay: float = 0, engine: Engine | None = None,
-                     **detail) -> None:
+                     actor_id: int | None = None, **detail) -> None:
     """Log a certificate.verified line: batched within `delay` seconds (verifylog), else written at once.
 
     Written at once means in the request's transaction, or, given an engine (the fast path, outside any request),
@@ -107,7 +107,7 @@ def log_verification(subject_id: str, channel: str, *, delay: float = 0, engine:
     """
     row = {
         "at": utcnow(),
-        "actor_id": None,
+        "actor_id": actor_id,  # an auditor's own checks name the auditor; the public's name nobody
         "action": "certificate.verified",
         "subject_type": "certificate",
         "subject_id": subject_id,

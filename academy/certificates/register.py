@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Select, and_, or_, select
 
@@ -49,14 +49,34 @@ def status_clause(status: str, now: datetime):
     }[status]
 
 
+def _like(text: str) -> str:
+    """A LIKE pattern that finds `text` anywhere, its own %, _ and \\ taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def search_clause(search: str):
+    """Match a typed code exactly, else a holder's name or a course's title or slug containing the text."""
+    key = codes.canonical(search)
+    if key is not None:
+        return Certificate.code == key
+    pattern = _like(search.strip())
+    return or_(Certificate.holder_name.ilike(pattern, escape="\\"),
+               Certificate.course_title.ilike(pattern, escape="\\"),
+               Certificate.course_slug.ilike(pattern, escape="\\"))
+
+
 def register_query(
     status: str | None = None,
     course: str | None = None,
     community_id: int | None = None,
     now: datetime | None = None,
+    search: str | None = None,
 ) -> Select:
-    """Return the register's query, newest first, filtered by status, course and community."""
+    """Return the register's query, newest first, filtered by status, course, community and a search."""
     query = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    if search and search.strip():
+        query = query.where(search_clause(search))
     if status in STATUSES:
         query = query.where(status_clause(status, now or utcnow()))
     if course:
@@ -118,19 +138,50 @@ def _cells(text: str) -> list[list[str]]:
 
 def read_codes(text: str) -> list[str]:
     """Return the codes in a paste or CSV, in order: the cells of every column holding at least one code."""
+    return [code for code, _name in read_named_codes(text)]
+
+
+def read_named_codes(text: str) -> list[tuple[str, str | None]]:
+    """Return (code, name) pairs in order: the cells of every column holding at least one code, each with the
+    text of the row's other cells as a name to check against the holder ("Priya Patel, F8C2-RS81-…"), if any.
+    """
     rows = [row for row in _cells(text) if any(row)]
     columns = {i for row in rows for i, cell in enumerate(row) if codes.canonical(cell)}
+    name_column = None
     if rows and _is_header(rows[0]) and (columns or HEADER_WORDS & {c.casefold() for c in rows[0]}):
-        rows = rows[1:]  # a header line such as "code"
+        header = [cell.casefold() for cell in rows[0]]
+        name_column = next((i for i, cell in enumerate(header) if cell in NAME_HEADERS), -1)
+        rows = rows[1:]  # a header line such as "code" or "name,code"
     if not columns:  # nothing looks like a code: report every cell, so the auditor sees why
-        columns = {i for row in rows for i in range(len(row))}
-    found = [cell for row in rows for i, cell in enumerate(row) if i in columns and cell]
+        return _at_most([(cell, None) for row in rows for cell in row if cell])
+    found = []
+    for row in rows:
+        cells = [cell for i, cell in enumerate(row) if i in columns and cell]
+        # In a row that has a code, text that is not one is a name beside it ("Ada Lovelace, F8C2-…"), even in
+        # a column where other rows have codes; in a row without any, it is reported, so the auditor sees why.
+        cells = [cell for cell in cells if codes.canonical(cell)] or cells
+        found += [(cell, _name_in(row, cells, name_column) if n == 0 else None) for n, cell in enumerate(cells)]
+    return _at_most(found)
+
+
+NAME_HEADERS = {"name", "names", "holder", "holder name", "full name", "nombre", "nom"}
+
+
+def _name_in(row: list[str], taken: list[str], name_column: int | None) -> str | None:
+    """The name typed beside a row's codes: the "name" column under a header, else the row's one other cell."""
+    if name_column is not None:
+        return (row[name_column] or None) if 0 <= name_column < len(row) else None
+    others = [cell for cell in row if cell and cell not in taken]
+    return others[0] if len(others) == 1 else None
+
+
+def _at_most(found: list) -> list:
     if len(found) > MAX_CODES:
         raise TooMany(f"That is {len(found):,} codes; check at most {MAX_CODES:,} at a time.")
     return found
 
 
-HEADER_WORDS = {"code", "codes", "certificate", "certificate code", "certificate_code", "certificate codes"}
+HEADER_WORDS = {"code", "codes", "certificate", "certificate code", "certificate_code", "certificate codes", "name"}
 
 
 def _is_header(row: list[str]) -> bool:
@@ -145,10 +196,16 @@ def decode_upload(data: bytes) -> str:
     return data.decode("utf-8-sig", errors="replace")
 
 
-def audit_log_query(action: str | None = None) -> Select:
-    """Return the audit log, newest first, optionally one action."""
+def audit_log_query(action: str | None = None, since: date | None = None, until: date | None = None) -> Select:
+    """Return the audit log, newest first, optionally one action and the days from `since` to `until` (UTC)."""
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    return query.where(AuditEvent.action == action) if action else query
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if since:
+        query = query.where(AuditEvent.at >= datetime.combine(since, datetime.min.time(), UTC))
+    if until:
+        query = query.where(AuditEvent.at < datetime.combine(until + timedelta(days=1), datetime.min.time(), UTC))
+    return query
 
 
 def audit_actions() -> list[str]:

@@ -262,3 +262,32 @@ def certificates_of(user) -> Sequence[Certificate]:
         .where(Certificate.user_id == user.id)
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     ).all()
+
+
+# --- reissue after a change of name -------------------------------------------------------------------------
+
+
+def outdated_names(user, now: datetime | None = None) -> list[Certificate]:
+    """Return the user's current certificates (valid, not replaced) that print a name other than today's."""
+    return [c for c in certificates_of(user)
+            if c.status(now) == "valid" and c.holder_name and c.holder_name != user.name]
+
+
+def reissue_with_name(old: Certificate, user, now: datetime | None = None) -> Certificate:
+    """Issue a copy of a certificate under the holder's current name; the old one is superseded by it.
+
+    The copy keeps the dates it was earned and expires on (a new name is not new training) and gets a new code.
+    """
+    now = now or utcnow()
+    certificate = Certificate(
+        user_id=user.id, holder_name=user.name, course_slug=old.course_slug, course_title=old.course_title,
+        sector=old.sector, subrole=old.subrole, community_id=old.community_id, version=old.version,
+        hours=old.hours, earned_via=old.earned_via, session_id=old.session_id, include_name=old.include_name,
+        issued_at=old.issued_at, expires_at=old.expires_at,
+    )
+    _insert_in_free_slot(certificate, status_list_capacity())
+    old.superseded_by_id = certificate.id
+    audit("certificate.reissued", certificate, user, now, replaces=codes.group(old.code), reason="name changed")
+    audit("certificate.renewed", old, user, now, superseded_by=codes.group(certificate.code))
+    log.info("certificate %s reissued as %s for user %s after a change of name", old.id, certificate.id, user.id)
+    return certificate

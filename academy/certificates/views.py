@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from academy.accounts.permissions import can_revoke
-from academy.certificates import audit_views, codes, forms, pdf, qr, service
+from academy.certificates import audit_views, codes, forms, pdf, qr, reissue, service
 from academy.certificates.models import Certificate
 from academy.extensions import db, limiter
 
@@ -205,3 +205,4 @@ def revoke(code: str):
 
 
 audit_views.register_routes(bp)
+reissue.register_routes(bp)

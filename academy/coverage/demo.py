@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from academy.accounts.models import User
 from academy.certificates import codes, statuslist
 from academy.certificates.models import Certificate
-from academy.certificates.service import add_months
+from academy.certificates.service import add_months, audit
 from academy.courses.catalog import curriculum
 from academy.coverage import periods, service
 from academy.coverage.periods import Period
@@ -259,6 +259,20 @@ def _has_people(community) -> bool:
     return bool(db.session.scalar(query))
 
 
+def _log(certificates: list[Certificate], renewals: list, admin: User | None) -> None:
+    """Write the audit lines the app itself writes for these certificates: issued, renewed, revoked."""
+    renewed = {old.id: new for old, new in renewals}
+    for cert in certificates:
+        audit("certificate.issued", cert, cert.user, cert.issued_at, course=cert.course_slug,
+              version=cert.version, via=cert.earned_via)
+        if cert.id in renewed:
+            audit("certificate.renewed", cert, cert.user, renewed[cert.id].issued_at,
+                  superseded_by=codes.group(renewed[cert.id].code))
+        if cert.revoked_at is not None:
+            cert.revoked_by_id = admin.id if admin else None
+            audit("certificate.revoked", cert, admin, cert.revoked_at)
+
+
 def populate(ctx: dict) -> list[str]:
     """Fill the demo communities with trained people, sessions and targets; return lines to print."""
     now, register, lines = utcnow(), _Register(), ["", "Demo coverage:"]
@@ -276,6 +290,7 @@ def populate(ctx: dict) -> list[str]:
             db.session.flush()
             for old, new in renewals:
                 old.superseded_by_id = new.id
+            _log(certificates, renewals, ctx["users"].get("admin"))
             held = _sessions(community, certificates, ctx["users"].get("trainer"), now)
             db.session.flush()
             lines.append(

@@ -205,7 +205,7 @@ def _course(
     completion = _completion(fields, lessons, quiz)
     minutes = fields.integer("minutes", low=1) or sum(lesson.minutes for lesson in lessons)
     hours = fields.number("hours") or max(round(minutes / 60 * 4) / 4, 0.25)
-    quiz_fields = fields.mapping("quiz", allowed=("max_attempts", "cooldown_minutes"))
+    quiz_fields = fields.mapping("quiz", allowed=("max_attempts", "cooldown_minutes", "questions_per_attempt"))
     return Course(
         slug=slug or name,
         title=fields.text("title") or "",
@@ -221,6 +221,7 @@ def _course(
         completion=completion,
         max_attempts=_sub_int(quiz_fields, "max_attempts", 3),
         cooldown_minutes=_sub_int(quiz_fields, "cooldown_minutes", 0),
+        questions_per_attempt=_questions_per_attempt(quiz_fields, quiz),
         sources=sources(ld, parsed, "course"),
         lessons=lessons,
         quiz=quiz,
@@ -235,6 +236,16 @@ def _sub_int(fields: Fields | None, key: str, default: int) -> int:
         return default
     value = fields.integer(key, default, low=0)
     return default if value is None else value
+
+
+def _questions_per_attempt(fields: Fields | None, quiz: Quiz | None) -> int:
+    """Read quiz.questions_per_attempt: a draw from the pool, never more questions than the quiz has."""
+    count = _sub_int(fields, "questions_per_attempt", 0)
+    if count and quiz is not None and count > len(quiz.questions):
+        fields.error("questions_per_attempt", f"questions_per_attempt is {count} but the quiz has only "
+                                              f"{len(quiz.questions)} questions")
+        return 0
+    return count
 
 
 def _completion(fields: Fields, lessons: tuple[Lesson, ...], quiz: Quiz | None) -> tuple:

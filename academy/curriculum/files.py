@@ -24,7 +24,7 @@ from academy.curriculum.render import (
 )
 from academy.curriculum.source import Document, Report, read_text, split_front_matter, suggest
 
-LESSON_FIELDS = ("title", "minutes", "sources", "resources", "subroles")
+LESSON_FIELDS = ("title", "minutes", "sources", "resources", "subroles", "content_note")
 TRANSLATION_FIELDS = (*LESSON_FIELDS, "translated_from")
 
 
@@ -192,6 +192,7 @@ def load_lesson(
         subroles=subroles(ld, parsed, sector),
         path=ld.report.display(rel),
         language=lang or "en",
+        content_note=fields.text("content_note") or "",
     )
     if not lang and ld.content_checks:
         checks.check_words(lesson.words, ld.word_bounds, rel, ld.report)

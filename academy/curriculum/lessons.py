@@ -42,6 +42,7 @@ def _translated(ld: Loading, rel: str, loaded: LessonFile, original: LessonFile)
         sources=lesson.sources or source.sources,
         resources=lesson.resources or source.resources,
         subroles=lesson.subroles or source.subroles,
+        content_note=lesson.content_note or source.content_note,
         outdated=outdated,
     )
 

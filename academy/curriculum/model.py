@@ -100,6 +100,8 @@ class Lesson:
     translations: dict[str, Lesson] = field(default_factory=dict, compare=False, hash=False)
     language: str = "en"
     outdated: bool = False  # a translation whose original changed since it was translated
+    # What a reader may want to know before reading, e.g. "describes sexual violence against children".
+    content_note: str = ""
 
     def in_language(self, language: str) -> Lesson:
         return self.translations.get(language, self)
@@ -181,6 +183,9 @@ class Course:
     quiz: Quiz | None
     version: str  # short content hash
     subroles: tuple[str, ...] = ()
+    # How many of the quiz's questions one attempt asks (0: all). Fewer than the pool, and a retake draws
+    # a different set where it can.
+    questions_per_attempt: int = 0
     path: str = ""
     languages: tuple[str, ...] = ()  # languages other than English that some file of the course is in
     # course.<language>.md; certificates always print the English title, so only pages use these.

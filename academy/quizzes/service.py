@@ -55,6 +55,11 @@ class QuizStatus:
         return self.cooldown_until - self.now
 
     @property
+    def reveals_answers(self) -> bool:
+        """Whether a failed attempt's result may show the right answers: only once no retake can use them."""
+        return self.passed_attempt is not None or self.left == 0
+
+    @property
     def blocked_reason(self) -> str | None:
         """Why a new attempt cannot start now, or None."""
         if self.passed_attempt is not None:
@@ -85,6 +90,18 @@ def quiz_status(user, course: Course, *, now: datetime | None = None) -> QuizSta
     return QuizStatus(course, submitted, open_attempt, passed, cooldown, now)
 
 
+def draw_questions(questions: tuple[Question, ...], count: int, asked_before: set[str],
+                   rng: random.Random) -> tuple[Question, ...]:
+    """Draw `count` questions (0: all), taking those the learner was not asked last time first."""
+    if not count or count >= len(questions):
+        return questions
+    fresh = [q for q in questions if q.id not in asked_before]
+    seen = [q for q in questions if q.id in asked_before]
+    rng.shuffle(fresh)
+    rng.shuffle(seen)
+    return tuple((fresh + seen)[:count])
+
+
 def shuffled_layout(questions: tuple[Question, ...], rng: random.Random) -> list[list]:
     """Return [[question_id, [option_id, ...]], ...] with questions and options in a random order."""
     layout = [[q.id, [o.id for o in q.options]] for q in questions]
@@ -109,11 +126,13 @@ def start_attempt(user, course: Course, *, now: datetime | None = None,
                          "cooldown": N_("Please wait before trying the quiz again.")}[reason])
     rng = rng or _random
     previous = status.attempts[-1].layout if status.attempts else None
-    layout = shuffled_layout(course.quiz.questions, rng)
+    asked_before = {question_id for question_id, _options in previous or ()}
+    questions = draw_questions(course.quiz.questions, course.questions_per_attempt, asked_before, rng)
+    layout = shuffled_layout(questions, rng)
     for _ in range(LAYOUT_TRIES):
         if layout != previous:
             break
-        layout = shuffled_layout(course.quiz.questions, rng)
+        layout = shuffled_layout(questions, rng)
     attempt = QuizAttempt(user_id=user.id, course_slug=course.slug, version=course.version, layout=layout,
                           started_at=status.now)
     db.session.add(attempt)

@@ -64,3 +64,17 @@ def test_unknown_api_path_is_json(client):
     response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert "error" in response.get_json()
+
+
+def test_the_favicon_is_served_where_browsers_ask_for_it(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file's header
+    assert "max-age" in response.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("path", ["/", "/courses", "/resources", "/login", "/verify"])
+@pytest.mark.parametrize("app_config", [{"ACADEMY_QUICK_EXIT_URL": "https://neutral.example/weather"}])
+def test_every_page_offers_a_quick_exit_to_the_configured_site(client, path):
+    page = client.get(path).get_data(as_text=True)
+    assert 'href="https://neutral.example/weather"' in page and "data-quick-exit" in page and "Quick exit" in page

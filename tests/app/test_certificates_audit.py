@@ -64,15 +64,16 @@ def test_upload_a_csv_of_codes_and_download_the_results(client, login, issue, ma
         data={"codes": "", "upload": (io.BytesIO(upload.encode()), "codes.csv")},
         content_type="multipart/form-data",
     ).get_data(as_text=True)
-    assert page.count("badge-ok") == 2 and "nope" in page and "first" not in page
+    assert page.count("badge-ok") == 2 and "nope" in page
+    assert "first" in page and page.count("Does not match") == 3  # the "name" column is checked too
     hidden = html.unescape(re.search(r'name="download-codes" type="hidden" value="([^"]*)"', page).group(1))
     response = client.post("/audit/results.csv", data={"download-codes": hidden})
     assert response.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
-    assert [(r["input"], r["status"]) for r in rows] == [
-        (codes.group(certs[0].code), "valid"),
-        (certs[1].code, "valid"),
-        ("nope", "not_found"),
+    assert [(r["input"], r["status"], r["name_given"], r["name_matches"]) for r in rows] == [
+        (codes.group(certs[0].code), "valid", "first", "no"),
+        (certs[1].code, "valid", "second", "no"),
+        ("nope", "not_found", "third", "no"),
     ]
 
 
@@ -279,3 +280,61 @@ def test_demo_leaves_every_status_and_is_idempotent(app):
     assert [line for line in again if "/verify/" in line] == [line for line in lines if "/verify/" in line]
     for status, code in printed.items():
         assert service.find(code).status() == status
+
+
+# --- names beside codes, searching, the log's actors and dates ---
+
+
+def test_a_list_of_names_and_codes_says_which_names_match(client, login, issue, make_user):
+    ada = issue(make_user("trainee", name="Ada Lovelace"))
+    grace = issue(make_user("trainee", name="Grace Hopper"))
+    login("auditor")
+    pasted = f"ada lovelace, {codes.group(ada.code)}\nAda Lovelace, {codes.group(grace.code)}\n{grace.code}\n"
+    page = client.post("/audit", data={"codes": pasted}).get_data(as_text=True)
+    rows = page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
+    assert "Matches the holder" in rows[0]  # case and spacing do not matter, as on the verify page
+    assert "Does not match" in rows[1]
+    assert "Matches" not in rows[2] and "Does not match" not in rows[2]  # no name given: nothing claimed
+    assert "Grace" not in page  # the holder's name is never shown, only whether the given one matches
+
+
+def test_an_auditors_check_is_logged_once_under_their_name(client, login, issue):
+    cert = issue()
+    auditor = login("auditor")
+    page = client.post("/audit", data={"codes": cert.code}).get_data(as_text=True)
+    hidden = html.unescape(re.search(r'name="download-codes" type="hidden" value="([^"]*)"', page).group(1))
+    client.post("/audit/results.csv", data={"download-codes": hidden})
+    log = client.get("/audit/log?action=certificate.verified").get_data(as_text=True)
+    assert log.count("<td>certificate.verified</td>") == 1  # the download is not a second check
+    assert auditor.name in log and "(Auditor)" in log
+
+
+def test_the_register_finds_a_code_a_name_or_a_course(client, login, issue, make_user):
+    ada = issue(make_user("trainee", name="Ada Lovelace"), "basics")
+    bob = issue(make_user("trainee", name="Bob Ng"), "policing")
+    login("auditor")
+
+    def found(q: str) -> set[str]:
+        page = client.get("/audit/register", query_string={"q": q}).get_data(as_text=True)
+        return {name for name, cert in (("ada", ada), ("bob", bob)) if codes.group(cert.code) in page}
+
+    assert found(ada.code.lower()) == {"ada"}
+    assert found("lovel") == {"ada"}
+    assert found("Test policing") == {"bob"}
+    assert found("%") == set() and found("_") == set()  # wildcards are taken literally
+    assert found("") == {"ada", "bob"}
+
+
+def test_the_audit_log_filters_by_day(client, login, issue):
+    old, new = issue(now=T0), issue(now=T0 + timedelta(days=10))
+    login("auditor")
+
+    def shown(**query) -> set[str]:
+        page = client.get("/audit/log", query_string={"action": "certificate.issued", **query}).get_data(as_text=True)
+        return {name for name, cert in (("old", old), ("new", new)) if codes.group(cert.code) in page}
+
+    day = T0.date()
+    assert shown(since=day.isoformat(), until=day.isoformat()) == {"old"}
+    assert shown(since=(day + timedelta(days=1)).isoformat()) == {"new"}
+    assert shown(until=(day + timedelta(days=9)).isoformat()) == {"old"}
+    assert shown(since="not a date") == {"old", "new"}  # a bad date is ignored, not a 500

@@ -251,3 +251,12 @@ def test_my_learning_and_home_cope_with_progress_that_has_no_enrolment(client, t
     html = text(client.get("/learning"))
     assert html.index("Test basics") < html.index("Test policing")  # the latest activity first
     assert client.get("/").status_code == 200
+
+
+def test_a_lesson_with_a_content_note_says_so_before_the_lesson(client, trainee):
+    noted = client.get("/courses/basics/lessons/second").get_data(as_text=True)
+    note = "Describes how people are moved and controlled, including threats against family."
+    assert "Content note" in noted and note in noted
+    assert noted.index(note) < noted.index('class="lesson-body"')  # read before the lesson, not after
+    plain = client.get("/courses/basics/lessons/first").get_data(as_text=True)
+    assert "Content note" not in plain

@@ -47,3 +47,17 @@ def test_demo_coverage_is_meaningful_and_idempotent(make_community, figures):
     assert {row.projection.status for row in dash.with_target} & {"on-pace", "reached"}
     assert any(row.counts.in_person for row in dash.rows) and any(row.counts.self_paced for row in dash.rows)
     assert dash.activity.sessions > 0
+
+
+def test_the_demo_logs_every_certificate_it_issues_and_revokes(app):
+    from academy import demo
+    from academy.certificates.models import AuditEvent
+
+    demo.populate()
+
+    def events(action: str) -> int:
+        return db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action))
+
+    revoked = db.session.scalar(select(func.count()).select_from(Certificate).where(Certificate.revoked_at.is_not(None)))
+    assert events("certificate.issued") == count(Certificate)
+    assert events("certificate.revoked") == revoked >= 2  # the certificates demo's revocation and the coverage data's

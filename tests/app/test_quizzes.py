@@ -99,7 +99,11 @@ def test_failing_shows_what_was_wrong_then_the_cooldown_and_the_limit(client, tr
     attempt_id = start_attempt(client, "basics")
     html = text(client.get(submit(client, "basics", attempt_id, wrong_answers("basics")).location))
     assert "Not passed this time" in html and "<strong>0%</strong>" in html
-    assert html.count("Wrong</span>") == 3 and "Your answer" in html and "Correct answer" in html
+    assert html.count("Wrong</span>") == 3 and "Your answer" in html
+    # A retake is still possible: the right answers and the explanations that give them away stay hidden.
+    assert "Correct answer" not in html and "The right answers are shown once you pass" in html
+    for question in course("basics").quiz.questions:
+        assert question.explanation_html not in html
     assert "1 attempt left" in html and "try again in 10 minutes" in html
     html = text(client.get("/courses/basics/quiz"))
     assert "You can try again in 10 minutes" in html
@@ -110,6 +114,10 @@ def test_failing_shows_what_was_wrong_then_the_cooldown_and_the_limit(client, tr
     second = start_attempt(client, "basics")
     submit(client, "basics", second, wrong_answers("basics"))
     age(attempts(trainee)[1], 11)
+    html = text(client.get(f"/courses/basics/quiz/{second}"))
+    assert "Correct answer" in html  # no attempt is left, so the result may teach the right answers now
+    for question in course("basics").quiz.questions:
+        assert question.explanation_html in html
     html = text(client.get("/courses/basics/quiz"))
     assert "You have used all 2 attempts" in html and "Start" not in html
     client.post("/courses/basics/quiz")
@@ -206,3 +214,22 @@ def test_an_open_attempt_on_an_older_version_is_replaced(client, trainee):
     response = client.get(f"/courses/basics/quiz/{attempt_id}")
     assert response.status_code == 302 and response.location.endswith("/courses/basics/quiz")
     assert start_attempt(client, "basics") != attempt_id
+
+
+def test_a_retake_draws_questions_not_asked_last_time_from_a_larger_pool(app, trainee):
+    import dataclasses
+
+    pooled = dataclasses.replace(course("basics"), questions_per_attempt=2, cooldown_minutes=0, max_attempts=0)
+    first = service.start_attempt(trainee, pooled, rng=random.Random(7))
+    asked = {question_id for question_id, _options in first.layout}
+    assert len(asked) == 2
+    wrong = {qid: chosen for qid, chosen in wrong_answers("basics").items() if qid in asked}
+    service.submit_attempt(trainee, pooled, first, wrong)
+    db.session.commit()
+    second = service.start_attempt(trainee, pooled, rng=random.Random(7))
+    asked_again = {question_id for question_id, _options in second.layout}
+    [never_asked] = {q.id for q in pooled.quiz.questions} - asked
+    assert len(asked_again) == 2 and never_asked in asked_again
+    result = service.submit_attempt(trainee, pooled, second,
+                                    {qid: c for qid, c in correct_answers("basics").items() if qid in asked_again})
+    assert result.passed and result.score_percent == 100  # graded on the questions drawn, not the whole pool

@@ -109,6 +109,8 @@ OUTDATED = (
      'foundation/course.md:7: "pass_mark" must be between 1 and 100, not 0'),
     (FOUNDATION, "  cooldown_minutes: 30", "  cooldown_minutes: -5",
      'foundation/course.md:13: "cooldown_minutes" in "quiz" must be at least 0, not -5'),
+    (FOUNDATION, "  cooldown_minutes: 30", "  cooldown_minutes: 30\n  questions_per_attempt: 9",
+     "foundation/course.md:14: questions_per_attempt is 9 but the quiz has only 4 questions"),
     (QUIZ, "- [x] No, consent", "- [ ] No, consent",
      'foundation/quiz.md:9: question "Does an adult\'s earlier consent defeat a trafficking charge?" '
      "has no correct option: mark it - [x]"),
