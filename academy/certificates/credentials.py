@@ -255,25 +255,49 @@ def build_open_badge(
     return credential
 
 
+VALID, INVALID, UNTRUSTED, STATUS_UNKNOWN = "VALID", "INVALID", "signature valid, issuer not trusted", "status unknown"
+
+
 def verify_file(
     doc: dict,
     now: datetime,
     status_list: dict | None = None,
     *,
     trusted_issuers: Collection[str] | None = None,
-) -> list[tuple[str, bool, str]]:
-    """Run the offline checks on a credential: signature, issuer (if trusted ones given), dates, status."""
+    status_unread: str = "no status list at hand",
+) -> list[tuple[str, bool | None, str]]:
+    """Run the offline checks on a credential: signature, issuer (if trusted ones given), dates, status.
+
+    Each check is (name, ok, detail); ok is None when it could not be made (a status list that cannot be read).
+    """
     if not isinstance(doc, dict):
         return [("signature", False, "the file does not hold a JSON object")]
     signature = verify(doc)
-    checks = [("signature", signature.ok, signature.reason)]
+    missing = [suite for suite in SUITES if signature.ok and suite not in signature.checked]
+    note = "".join(f"; no {suite} proof" for suite in missing)
+    checks: list[tuple[str, bool | None, str]] = [("signature", signature.ok, signature.reason + note)]
     if trusted_issuers is not None:
         known = issuer_id(doc) in set(trusted_issuers)
         checks.append(("issuer", known, f"{issuer_id(doc)} is {'' if known else 'not '}a trusted issuer"))
     dates = check_dates(doc, now)
     checks.append(("dates", dates.ok, dates.reason))
-    if status_list is not None:
+    if _revocation_entry(doc) is None:
+        checks.append(("status", True, "no revocation status entry: the issuer cannot revoke it"))
+    elif status_list is None:
+        checks.append(("status", None, status_unread))
+    else:
         status = check_status(doc, status_list, trusted_issuers=trusted_issuers or (), now=now)
-        detail = {"ok": "not revoked", "revoked": "revoked"}.get(status, status)
-        checks.append(("status", status == "ok", detail))
+        ok = {"ok": True, "revoked": False}.get(status)
+        checks.append(("status", ok, {"ok": "not revoked", "revoked": "revoked"}.get(status, status)))
     return checks
+
+
+def verdict(checks: list[tuple[str, bool | None, str]]) -> str:
+    """Sum the checks up: INVALID, then an untrusted issuer, then an unknown status, else VALID."""
+    if any(ok is False and name != "issuer" for name, ok, _ in checks):
+        return INVALID
+    if any(ok is False for _, ok, _ in checks):
+        return UNTRUSTED
+    if any(ok is None for _, ok, _ in checks):
+        return STATUS_UNKNOWN
+    return VALID

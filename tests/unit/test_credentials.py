@@ -27,6 +27,7 @@ from academy.certificates.credentials import (
     hash_data,
     identity_hash,
     sign,
+    verdict,
     verify,
     verify_file,
 )
@@ -507,8 +508,8 @@ def signed_badge_and_list(record, revoked=()):
     status_list = build_status_list_credential(URL, 1, bits.encode(), record.did, CREATED)
     method, created = record.verification_method, CREATED
     return (
-        sign(badge(record), record.private_key, method, created, as_array=True),
-        sign(status_list, record.private_key, method, created),
+        credentials.sign_proof_set(badge(record), record.private_key, method, created),
+        credentials.sign_proof_set(status_list, record.private_key, method, created),
     )
 
 
@@ -533,14 +534,40 @@ def test_verify_file_reports_each_failure(record):
     assert checks["status"] == (False, "revoked")
 
 
-def test_verify_file_without_a_status_list_skips_the_status_check(record):
+def test_verify_file_without_a_status_list_says_the_status_is_unknown(record):
     document, _ = signed_badge_and_list(record)
+    checks = verify_file(document, NOW, None, trusted_issuers={record.did}, status_unread="offline")
+    assert checks[-1] == ("status", None, "offline")
+    assert verdict(checks) == "status unknown"
     document["name"] = "Forged"
     checks = verify_file(document, NOW, None)
-    assert [name for name, _, _ in checks] == ["signature", "dates"]
-    assert checks[0][1] is False
+    assert [name for name, _, _ in checks] == ["signature", "dates", "status"]
+    assert checks[0][1] is False and verdict(checks) == "INVALID"
     not_a_dict = verify_file("not a dict", NOW, None)
     assert not_a_dict == [("signature", False, "the file does not hold a JSON object")]
+
+
+def test_verify_file_without_a_status_entry_needs_no_list(record):
+    document = sign(badge(record, status_entry=None), record.private_key, record.verification_method, CREATED)
+    checks = verify_file(document, NOW, None, trusted_issuers={record.did})
+    assert checks[-1][:2] == ("status", True) and verdict(checks) == "VALID"
+    assert "no eddsa-rdfc-2022 proof" in checks[0][2]
+
+
+@pytest.mark.parametrize(
+    ("trusted", "revoked", "when", "expected"),
+    [
+        ("ours", (), NOW, "VALID"),
+        ("none", (), NOW, "signature valid, issuer not trusted"),
+        ("none", (4242,), NOW, "INVALID"),
+        ("ours", (4242,), NOW, "INVALID"),
+        ("ours", (), datetime(2030, 1, 1, tzinfo=UTC), "INVALID"),
+    ],
+)
+def test_verdict_puts_a_failure_before_trust_and_trust_before_status(record, trusted, revoked, when, expected):
+    document, status_list = signed_badge_and_list(record, revoked=revoked)
+    issuers = {record.did} if trusted == "ours" else set()
+    assert verdict(verify_file(document, when, status_list, trusted_issuers=issuers)) == expected
 
 
 # --- purity ---
@@ -595,7 +622,8 @@ def test_checks_never_raise_on_arbitrary_json(document, status_list):
     assert isinstance(verify(document), VerificationResult)
     assert isinstance(check_status(document, status_list), str)
     checks = verify_file(document, NOW, status_list, trusted_issuers=["did:key:x"])
-    assert all(ok in (True, False) for _, ok, _ in checks)
+    assert all(ok in (True, False, None) for _, ok, _ in checks)
+    assert verdict(checks) in ("VALID", "INVALID", "signature valid, issuer not trusted", "status unknown")
 
 
 @settings(max_examples=200, deadline=None)
