@@ -573,7 +573,7 @@ def test_verdict_puts_a_failure_before_trust_and_trust_before_status(record, tru
 # --- purity ---
 
 
-@pytest.mark.parametrize("module", ["codes", "credentials", "keys", "statuslist"])
+@pytest.mark.parametrize("module", ["codes", "credentials", "keys", "statuslist", "proofs", "rdfc", "share"])
 def test_pure_modules_import_neither_flask_nor_sqlalchemy(module):
     source = Path(credentials.__file__).with_name(f"{module}.py").read_text(encoding="utf-8")
     imported = set()
