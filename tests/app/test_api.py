@@ -337,3 +337,33 @@ def test_the_short_cut_for_printed_codes_agrees_with_the_forgiving_parser():
         swapped = plain[1] + plain[0] + plain[2:]
         for text in (grouped, plain, grouped.lower(), wrong_check, swapped, grouped + "-", " " + grouped):
             assert lookup.canonical(text) == codes.canonical(text), text
+
+
+def test_each_credential_has_its_own_email_salt(client, issue, make_user, signing_key, ob_schema):
+    holder = make_user("trainee", email="same.person@example.org")
+    first, second = issue(holder, "policing"), issue(holder, "basics")
+    identifiers = []
+    for cert in (first, second):
+        document = client.get(f"/api/v1/certificates/{cert.code}/credential").get_json()
+        identifier = document["credentialSubject"]["identifier"][0]
+        assert identifier["salt"] == cert.credential_salt
+        assert identifier["identityHash"] == credentials.identity_hash("same.person@example.org", cert.credential_salt)
+        identifiers.append(identifier)
+    assert first.credential_salt != second.credential_salt
+    assert identifiers[0]["identityHash"] != identifiers[1]["identityHash"]
+
+
+def test_the_issuer_profile_names_the_academy_and_the_community(client, app, issue, make_user, make_community,
+                                                               signing_key, ob_schema):
+    community = make_community("riverside", name="Riverside Coalition")
+    cert = issue(make_user("trainee", community=community), "policing")
+    document = client.get(f"/api/v1/certificates/{cert.code}/credential").get_json()
+    assert document["issuer"] == {
+        "id": keys.load_keyring(signing_key).active.did,
+        "type": ["Profile"],
+        "name": app.config["ACADEMY_NAME"],
+        "url": "https://academy.test",
+        "description": f"{app.config['ACADEMY_NAME']}, for Riverside Coalition",
+    }
+    assert sorted(e.message for e in ob_schema.iter_errors(document)) == []
+    assert credentials.verify(document).checked == ("eddsa-rdfc-2022", "eddsa-jcs-2022")

@@ -493,6 +493,23 @@ def test_badge_hashes_the_email_and_leaves_out_what_was_not_chosen(record):
     assert "validUntil" not in credential and "credentialStatus" not in credential
 
 
+def test_issuer_profile_carries_the_community_name_and_logo(record, schema_validator):
+    branding = credentials.Branding("Riverside Coalition", "https://academy.example/communities/riverside/logo.png")
+    signed = credentials.sign_proof_set(
+        badge(record, community=branding), record.private_key, record.verification_method, CREATED
+    )
+    assert signed["issuer"] == {
+        "id": record.did,
+        "type": ["Profile"],
+        "name": "Coalition Academy",
+        "url": URL,
+        "description": "Coalition Academy, for Riverside Coalition",
+        "image": {"id": branding.logo_url, "type": "Image", "caption": "Riverside Coalition"},
+    }
+    assert [f"{list(e.path)}: {e.message}" for e in schema_validator.iter_errors(signed)] == []
+    assert verify(signed).checked == ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+
+
 def test_badge_refuses_an_invalid_code(record):
     with pytest.raises(ValueError):
         badge(record, code="0000-0000-0000-0000-1")
