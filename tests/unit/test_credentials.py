@@ -628,8 +628,18 @@ documents = st.dictionaries(field_names | st.text(max_size=8), json_values, max_
 proof_fields = st.sampled_from(
     ["type", "proofPurpose", "verificationMethod", "proofValue", "created", "@context"]
 )
-proofs = st.dictionaries(proof_fields, json_values | st.just(OTHER_METHOD) | st.just("z" + "2" * 80)).map(
-    lambda proof: {**proof, "cryptosuite": "eddsa-jcs-2022"}
+proofs = st.builds(
+    lambda proof, suite: {**proof, "cryptosuite": suite},
+    st.dictionaries(proof_fields, json_values | st.just(OTHER_METHOD) | st.just("z" + "2" * 80)),
+    st.sampled_from(["eddsa-jcs-2022", "eddsa-rdfc-2022"]),
+)
+contexts = st.sampled_from(
+    [
+        ["https://www.w3.org/ns/credentials/v2"],
+        ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        ["https://www.w3.org/ns/credentials/v2", {"@vocab": "https://example.org/#"}],
+        "https://example.org/not-bundled",
+    ]
 )
 
 
@@ -647,3 +657,9 @@ def test_checks_never_raise_on_arbitrary_json(document, status_list):
 @given(documents, st.lists(proofs, min_size=1, max_size=2))
 def test_malformed_proofs_never_verify_and_never_raise(document, proof_list):
     assert not verify({**document, "proof": proof_list}).ok
+
+
+@settings(max_examples=150, deadline=None)
+@given(documents, contexts, st.lists(proofs, min_size=1, max_size=2))
+def test_json_ld_documents_with_malformed_proofs_never_verify_and_never_raise(document, context, proof_list):
+    assert not verify({**document, "@context": context, "proof": proof_list}).ok
