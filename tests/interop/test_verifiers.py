@@ -60,7 +60,7 @@ def digital_bazaar(credential: dict, suites=SUITES) -> dict:
 
 def steps(result: dict) -> dict:
     """verifier-core's log as {step: valid}."""
-    return {entry["id"]: entry["valid"] for entry in result["log"]}
+    return {entry["id"]: entry.get("valid") for entry in result["log"]}
 
 
 # --- DCC verifier-core (VerifierPlus, the Learner Credential Wallet): eddsa-rdfc-2022 only ---
@@ -130,3 +130,21 @@ def test_digital_bazaar_rejects_a_tampered_credential(certificate, suites):
     result = digital_bazaar(tampered, suites)
     assert result["verified"] is False
     assert [proof["verified"] for proof in result["proofs"]] == [False]
+
+
+def test_verifier_core_checks_the_status_lists_own_rdfc_proof(certificate, monkeypatch):
+    """Served with only its eddsa-jcs-2022 proof, the status list is refused: why it carries both proofs."""
+    from academy.certificates import publish
+
+    signed_list = publish.status_list_credential
+
+    def jcs_only(app, list_id=publish.STATUS_LIST_ID):
+        document = signed_list(app, list_id)
+        return {**document, "proof": [p for p in document["proof"] if p["cryptosuite"] == "eddsa-jcs-2022"]}
+
+    credential = certificate()
+    monkeypatch.setattr(publish, "status_list_credential", jcs_only)
+    result = run_verifier("verifier-core", credential)
+    assert steps(result)["valid_signature"] is True
+    status = next(entry for entry in result["log"] if entry["id"] == "revocation_status")
+    assert status["error"]["name"] == "status_list_signature_error", status
