@@ -69,6 +69,7 @@ CERT_COLUMNS = (
     "revoked_at",
     "superseded_by_id",
     "status_index",
+    "credential_salt",
 )
 SESSION_COLUMNS = (
     "id",
@@ -157,6 +158,7 @@ class Generator:
             issued + timedelta(days=30) if revoked else None,
             superseded_by,
             cid,
+            f"{cid:032x}",  # credential_salt
         )
 
     def certificates(self, users: list[tuple]) -> Iterator[tuple]:

@@ -18,7 +18,6 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 APP_CURRICULA = HERE / "data" / "app-curricula"
 REAL_CURRICULA = ROOT / "curricula"
-SHARED = ROOT.parent / "shared"
 PASSWORD = "correct horse battery"
 
 # Loading and rendering a curriculum is pure and deterministic: do it once per folder per test run.

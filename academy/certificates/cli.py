@@ -39,6 +39,11 @@ def _load_json(source: str, what: str) -> dict:
         raise click.ClickException(f"cannot read the {what} {source}: {exc}") from exc
 
 
+EXIT_INVALID = 1  # a proof fails, the credential expired or was revoked, or the file cannot be read
+EXIT_UNTRUSTED = 3  # the signature is valid but the signer is not a trusted issuer
+EXIT_STATUS_UNKNOWN = 4  # everything else holds, but whether it was revoked could not be read
+
+
 def _named_status_list(credential: dict) -> str | None:
     """Return the status list URL a credential names, if any."""
     status = credential.get("credentialStatus") if isinstance(credential, dict) else None
@@ -48,12 +53,37 @@ def _named_status_list(credential: dict) -> str | None:
     return None
 
 
-def _trusted_issuers() -> set[str] | None:
-    """Return the DIDs of this instance's keys (old and new), or None when it has none."""
+def _trusted_issuers(issuers: tuple[str, ...]) -> set[str]:
+    """Return the DIDs given with --issuer, or else those of this instance's keys (old and new)."""
     from academy.certificates import keys, service
 
-    dids = keys.load_keyring(service.keys_dir(current_app)).dids
-    return set(dids) or None
+    return set(issuers) or set(keys.load_keyring(service.keys_dir(current_app)).dids)
+
+
+def _local_status_list(url: str | None) -> dict | None:
+    """Return one of this instance's own status lists, built from its database, when the URL names one."""
+    from academy.certificates import publish, statuslist
+
+    list_id = statuslist.list_id_of(current_app.config["ACADEMY_PUBLIC_URL"], url)
+    if list_id is None or not publish.status_list_exists(list_id):
+        return None
+    return publish.status_list_credential(current_app, list_id)
+
+
+def _status_list(document: dict, source: str | None, offline: bool) -> tuple[dict | None, str]:
+    """Find the status list to check against; return it (or None) and where it came from (or why not)."""
+    named = _named_status_list(document)
+    if source is None and (local := _local_status_list(named)) is not None:
+        return local, "this instance's database"
+    source = source or named
+    if source is None:
+        return None, "the credential names no status list"
+    if offline and source.startswith(("http://", "https://")):
+        return None, f"offline: {source} was not fetched"
+    try:
+        return _load_json(source, "status list"), source
+    except click.ClickException as exc:
+        return None, exc.message
 
 
 @credentials_group.command("verify")
@@ -62,32 +92,43 @@ def _trusted_issuers() -> set[str] | None:
     "--status-list",
     "status_source",
     metavar="FILE_OR_URL",
-    help="The status list credential to check revocation against (default: fetch the one named).",
+    help="The status list credential to check revocation against (default: this instance's own list, or "
+    "fetch the one named).",
 )
+@click.option("--offline", is_flag=True, help="Never fetch anything over the network.")
 @click.option(
-    "--offline", is_flag=True, help="Never fetch anything; skip the status unless --status-list is a file."
+    "--issuer",
+    "issuers",
+    multiple=True,
+    metavar="DID",
+    help="Trust this issuer DID instead of this instance's keys (repeatable).",
 )
-def verify_command(file: str, status_source: str | None, offline: bool) -> None:
-    """Check a credential offline: signature, issuer, dates, and revocation when a status list is at hand."""
-    from academy.certificates.credentials import verify_file
+def verify_command(file: str, status_source: str | None, offline: bool, issuers: tuple[str, ...]) -> None:
+    """Check a credential: both proofs (eddsa-rdfc-2022, eddsa-jcs-2022), issuer, dates, revocation.
+
+    Exit status: 0 VALID; 1 INVALID; 3 signature valid, issuer not trusted; 4 status unknown.
+    """
+    from academy.certificates.credentials import INVALID, STATUS_UNKNOWN, UNTRUSTED, verdict, verify_file
 
     document = _load_json(file, "credential")
-    status_list, note = None, None
-    source = status_source or (None if offline else _named_status_list(document))
-    if source and not (offline and source.startswith(("http://", "https://"))):
-        try:
-            status_list = _load_json(source, "status list")
-        except click.ClickException as exc:
-            note = f"skip status: {exc.message}"
-    checks = verify_file(document, utcnow(), status_list, trusted_issuers=_trusted_issuers())
+    status_list, origin = _status_list(document, status_source, offline)
+    checks = verify_file(
+        document,
+        utcnow(),
+        status_list,
+        trusted_issuers=_trusted_issuers(issuers),
+        status_unread=f"status unknown: {origin}",
+    )
     for name, ok, detail in checks:
-        click.echo(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
-    if note or status_list is None:
-        click.echo(note or "skip status: no status list given (use --status-list FILE_OR_URL)")
-    valid = all(ok for _, ok, _ in checks)
-    click.echo("VALID" if valid else "INVALID")
-    if not valid:
-        sys.exit(1)
+        mark = {True: "ok  ", False: "FAIL", None: "??  "}[ok]
+        click.echo(f"{mark} {name}: {detail}")
+    if status_list is not None:
+        click.echo(f"     status list read from {origin}")
+    result = verdict(checks)
+    click.echo(result)
+    codes = {INVALID: EXIT_INVALID, UNTRUSTED: EXIT_UNTRUSTED, STATUS_UNKNOWN: EXIT_STATUS_UNKNOWN}
+    if result in codes:
+        sys.exit(codes[result])
 
 
 @keys_group.command("rotate")

@@ -1,61 +1,37 @@
-"""Data Integrity proofs (eddsa-jcs-2022 over did:key), Open Badges 3.0 credentials and their checks."""
+"""Open Badges 3.0 credentials and their offline checks: proofs (see proofs.py), issuer, dates, revocation."""
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import rfc8785
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-from academy.certificates import keys
 from academy.certificates.codes import normalize_code
+from academy.certificates.proofs import (  # noqa: F401 (the signing API, used through this module)
+    JCS,
+    PROOF_TYPE,
+    RDFC,
+    SUITES,
+    Loader,
+    VerificationResult,
+    canonicalize,
+    hash_data,
+    parse_datetime,
+    proof_config,
+    sign,
+    sign_proof_set,
+    verify_proofs,
+)
 from academy.certificates.statuslist import StatusList
 
-PROOF_TYPE = "DataIntegrityProof"
-CRYPTOSUITE = "eddsa-jcs-2022"
+CRYPTOSUITE = JCS  # the suite the academy signed with first; kept for callers that name it
+
 OB_CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
-
-
-@dataclass(frozen=True)
-class VerificationResult:
-    """The outcome of a check, with a reason a person can read; false when it failed."""
-
-    ok: bool
-    reason: str
-
-    def __bool__(self) -> bool:
-        return self.ok
-
-
-def canonicalize(value: object) -> bytes:
-    """Return the RFC 8785 (JCS) canonical bytes of a JSON value."""
-    return rfc8785.dumps(value)
-
-
-def hash_data(unsecured: dict, proof_config: dict) -> bytes:
-    """Return SHA-256 of the canonical proof config followed by SHA-256 of the canonical document."""
-    proof_hash = hashlib.sha256(canonicalize(proof_config)).digest()
-    return proof_hash + hashlib.sha256(canonicalize(unsecured)).digest()
-
-
-def parse_datetime(value: object) -> datetime | None:
-    """Parse an XML Schema dateTime that carries a timezone; None if it is not one."""
-    if not isinstance(value, str) or "T" not in value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else None
 
 
 def format_datetime(moment: datetime) -> str:
@@ -71,132 +47,18 @@ def issuer_id(document: dict) -> str | None:
     return issuer if isinstance(issuer, str) else None
 
 
-def _proofs(document: dict) -> list:
-    """Return the document's proofs as a list (a single proof object counts as one)."""
-    proof = document.get("proof")
-    if proof is None:
-        return []
-    return list(proof) if isinstance(proof, list) else [proof]
-
-
-def _unsecured(document: dict) -> dict:
-    """Return the document with every proof removed."""
-    return {key: value for key, value in document.items() if key != "proof"}
-
-
-def proof_config(unsecured: dict, method: str, created: str, purpose: str) -> dict:
-    """Return the proof options of a new proof, carrying the document's @context."""
-    config = {
-        "type": PROOF_TYPE,
-        "cryptosuite": CRYPTOSUITE,
-        "created": created,
-        "verificationMethod": method,
-        "proofPurpose": purpose,
-    }
-    if "@context" in unsecured:
-        config["@context"] = unsecured["@context"]
-    return config
-
-
-def sign(
-    document: dict,
-    private_key: Ed25519PrivateKey,
-    verification_method: str,
-    created: str,
-    proof_purpose: str = "assertionMethod",
-    *,
-    as_array: bool = False,
-) -> dict:
-    """Return a copy of the document with an eddsa-jcs-2022 DataIntegrityProof added to its proofs."""
-    if parse_datetime(created) is None:
-        raise ValueError(f"created is not a dateTime with a timezone: {created!r}")
-    named = keys.resolve_verification_method(verification_method)
-    if keys.public_bytes(named) != keys.public_bytes(private_key.public_key()):
-        raise ValueError("the verification method does not name this private key")
-    signed = copy.deepcopy(document)
-    unsecured = _unsecured(signed)
-    config = proof_config(unsecured, verification_method, created, proof_purpose)
-    proof = {**config, "proofValue": keys.multibase_encode(private_key.sign(hash_data(unsecured, config)))}
-    earlier = _proofs(signed)
-    as_array = as_array or bool(earlier) or isinstance(signed.get("proof"), list)
-    signed["proof"] = [*earlier, proof] if as_array else proof
-    return signed
-
-
-def _context_list(value: object) -> list:
-    """Return an @context (or type) value as a list."""
-    return value if isinstance(value, list) else [value]
-
-
-def _options_problem(proof: dict, purpose: str) -> str | None:
-    """Return why a proof's options are unacceptable, or None."""
-    if proof.get("type") != PROOF_TYPE:
-        return f"proof type {proof.get('type')!r} is not {PROOF_TYPE}"
-    if proof.get("proofPurpose") != purpose:
-        return f"proof purpose {proof.get('proofPurpose')!r} is not {purpose}"
-    if "created" in proof and parse_datetime(proof["created"]) is None:
-        return "proof created is not a dateTime with a timezone"
-    return None
-
-
-def _with_proof_context(unsecured: dict, options: dict) -> dict | None:
-    """Give the document the proof's @context, or None if its own @context does not start with it."""
-    if "@context" not in options:
-        return unsecured
-    expected = _context_list(options["@context"])
-    if _context_list(unsecured.get("@context"))[: len(expected)] != expected:
-        return None
-    return {**unsecured, "@context": options["@context"]}
-
-
-def _proof_problem(unsecured: dict, proof: dict, purpose: str, issuer: str | None) -> str | None:
-    """Return why one eddsa-jcs-2022 proof fails, or None when it verifies."""
-    if problem := _options_problem(proof, purpose):
-        return problem
-    method = proof.get("verificationMethod")
-    try:
-        public_key = keys.resolve_verification_method(method)
-        signature = keys.multibase_decode(proof.get("proofValue"))
-    except ValueError as error:
-        return f"malformed proof: {error}"
-    if issuer is not None and keys.did_of(method) != issuer:
-        return f"the signing key {keys.did_of(method)} is not the issuer {issuer}"
-    options = {key: value for key, value in proof.items() if key != "proofValue"}
-    document = _with_proof_context(unsecured, options)
-    if document is None:
-        return "the document's @context does not start with the proof's @context"
-    try:
-        public_key.verify(signature, hash_data(document, options))
-    except InvalidSignature:
-        return "the signature does not match the document"
-    return None
-
-
 def verify(
-    document: dict, *, proof_purpose: str = "assertionMethod", check_issuer: bool = True
+    document: dict,
+    *,
+    proof_purpose: str = "assertionMethod",
+    check_issuer: bool = True,
+    loader: Loader | None = None,
 ) -> VerificationResult:
-    """Verify every eddsa-jcs-2022 proof offline, by default also that the signing key is the issuer's DID."""
-    if not isinstance(document, dict):
-        return VerificationResult(False, "the credential is not a JSON object")
-    proofs, unsecured = _proofs(document), _unsecured(document)
-    if not all(isinstance(proof, dict) for proof in proofs):
-        return VerificationResult(False, "a proof is not a JSON object")
-    ours = [proof for proof in proofs if proof.get("cryptosuite") == CRYPTOSUITE]
-    if not ours:
-        return VerificationResult(False, f"no {CRYPTOSUITE} proof")
-    issuer = issuer_id(document) if check_issuer else None
-    if check_issuer and issuer is None:
+    """Verify every eddsa-rdfc-2022 and eddsa-jcs-2022 proof offline, by default also that the issuer signed."""
+    issuer = issuer_id(document) if check_issuer and isinstance(document, dict) else None
+    if check_issuer and isinstance(document, dict) and issuer is None:
         return VerificationResult(False, "the credential names no issuer")
-    for proof in ours:
-        try:
-            problem = _proof_problem(unsecured, proof, proof_purpose, issuer)
-        except (ValueError, TypeError) as error:  # values JSON cannot canonicalize
-            problem = f"cannot canonicalize: {error}"
-        if problem:
-            return VerificationResult(False, problem)
-    skipped = len(proofs) - len(ours)
-    note = f"; {skipped} proof(s) of other cryptosuites not checked" if skipped else ""
-    return VerificationResult(True, f"signed by {keys.did_of(ours[0]['verificationMethod'])}{note}")
+    return verify_proofs(document, issuer, proof_purpose=proof_purpose, loader=loader)
 
 
 def check_dates(document: dict, now: datetime) -> VerificationResult:
@@ -212,6 +74,11 @@ def check_dates(document: dict, now: datetime) -> VerificationResult:
     if bounds.get("validUntil") and now >= bounds["validUntil"]:
         return VerificationResult(False, f"expired at {document['validUntil']}")
     return VerificationResult(True, "within its validity period")
+
+
+def _as_list(value: object) -> list:
+    """Return an @context (or type) value as a list."""
+    return value if isinstance(value, list) else [value]
 
 
 def _revocation_entry(credential: dict) -> dict | None:
@@ -231,7 +98,7 @@ def _status_list_problem(entry: dict, status_list: dict, allowed: set, now: date
     """Return why a status list credential cannot be trusted for this entry, or None."""
     if status_list.get("id") != entry.get("statusListCredential"):
         return "the status list is not the one the credential names"
-    if "BitstringStatusListCredential" not in _context_list(status_list.get("type")):
+    if "BitstringStatusListCredential" not in _as_list(status_list.get("type")):
         return "not a BitstringStatusListCredential"
     result = verify(status_list)
     if not result:
@@ -332,6 +199,24 @@ def _achievement(base: str, achievement: Achievement) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Branding:
+    """The community a certificate was earned in, as the issuer profile names it (its logo when it has one)."""
+
+    name: str
+    logo_url: str | None = None
+
+
+def issuer_profile(did: str, name: str, url: str, community: Branding | None = None) -> dict:
+    """Return the issuer's OB Profile: the academy's name and URL, and the community's name and logo if any."""
+    profile: dict = {"id": did, "type": ["Profile"], "name": name, "url": url}
+    if community is not None and community.name:
+        profile["description"] = f"{name}, for {community.name}"
+    if community is not None and community.logo_url:
+        profile["image"] = {"id": community.logo_url, "type": "Image", "caption": community.name}
+    return profile
+
+
 def build_open_badge(
     *,
     public_url: str,
@@ -346,6 +231,7 @@ def build_open_badge(
     valid_from: datetime,
     valid_until: datetime | None = None,
     status_entry: dict | None = None,
+    community: Branding | None = None,
 ) -> dict:
     """Return an unsigned Open Badges 3.0 OpenBadgeCredential for one earned course."""
     grouped = normalize_code(code)
@@ -357,7 +243,7 @@ def build_open_badge(
         "@context": list(OB_CONTEXT),
         "id": f"{base}/api/v1/certificates/{grouped}/credential",
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "issuer": {"id": issuer_did, "type": ["Profile"], "name": issuer_name, "url": base},
+        "issuer": issuer_profile(issuer_did, issuer_name, base, community),
         "name": achievement.title,
         "validFrom": format_datetime(valid_from),
         "credentialSubject": subject,
@@ -369,25 +255,49 @@ def build_open_badge(
     return credential
 
 
+VALID, INVALID, UNTRUSTED, STATUS_UNKNOWN = "VALID", "INVALID", "signature valid, issuer not trusted", "status unknown"
+
+
 def verify_file(
     doc: dict,
     now: datetime,
     status_list: dict | None = None,
     *,
     trusted_issuers: Collection[str] | None = None,
-) -> list[tuple[str, bool, str]]:
-    """Run the offline checks on a credential: signature, issuer (if trusted ones given), dates, status."""
+    status_unread: str = "no status list at hand",
+) -> list[tuple[str, bool | None, str]]:
+    """Run the offline checks on a credential: signature, issuer (if trusted ones given), dates, status.
+
+    Each check is (name, ok, detail); ok is None when it could not be made (a status list that cannot be read).
+    """
     if not isinstance(doc, dict):
         return [("signature", False, "the file does not hold a JSON object")]
     signature = verify(doc)
-    checks = [("signature", signature.ok, signature.reason)]
+    missing = [suite for suite in SUITES if signature.ok and suite not in signature.checked]
+    note = "".join(f"; no {suite} proof" for suite in missing)
+    checks: list[tuple[str, bool | None, str]] = [("signature", signature.ok, signature.reason + note)]
     if trusted_issuers is not None:
         known = issuer_id(doc) in set(trusted_issuers)
         checks.append(("issuer", known, f"{issuer_id(doc)} is {'' if known else 'not '}a trusted issuer"))
     dates = check_dates(doc, now)
     checks.append(("dates", dates.ok, dates.reason))
-    if status_list is not None:
+    if _revocation_entry(doc) is None:
+        checks.append(("status", True, "no revocation status entry: the issuer cannot revoke it"))
+    elif status_list is None:
+        checks.append(("status", None, status_unread))
+    else:
         status = check_status(doc, status_list, trusted_issuers=trusted_issuers or (), now=now)
-        detail = {"ok": "not revoked", "revoked": "revoked"}.get(status, status)
-        checks.append(("status", status == "ok", detail))
+        ok = {"ok": True, "revoked": False}.get(status)
+        checks.append(("status", ok, {"ok": "not revoked", "revoked": "revoked"}.get(status, status)))
     return checks
+
+
+def verdict(checks: list[tuple[str, bool | None, str]]) -> str:
+    """Sum the checks up: INVALID, then an untrusted issuer, then an unknown status, else VALID."""
+    if any(ok is False and name != "issuer" for name, ok, _ in checks):
+        return INVALID
+    if any(ok is False for _, ok, _ in checks):
+        return UNTRUSTED
+    if any(ok is None for _, ok, _ in checks):
+        return STATUS_UNKNOWN
+    return VALID

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event
@@ -35,6 +36,9 @@ class Certificate(db.Model):
     # Where the revocation bit lives: a numbered status list and a random position in it, unique together.
     status_list_id: Mapped[int] = mapped_column(default=1, server_default="1")
     status_index: Mapped[int]
+    # The salt of the holder's email hash in this certificate's credential: one per certificate, so two
+    # credentials of one person share nothing that links them.
+    credential_salt: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(16))
 
     __table_args__ = (
         UniqueConstraint("status_list_id", "status_index"),

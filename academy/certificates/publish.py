@@ -65,8 +65,18 @@ def achievement(certificate: Certificate) -> credentials.Achievement:
     )
 
 
+def branding(certificate: Certificate) -> credentials.Branding | None:
+    """Return the community the certificate names in its issuer profile, if it was earned in one.
+
+    Hook for community branding (the admin issue): when Community gains a logo, pass its absolute URL as
+    logo_url here; the credential then carries it as the issuer's image.
+    """
+    community = certificate.community
+    return credentials.Branding(name=community.name) if community is not None else None
+
+
 def credential(app: Flask, certificate: Certificate) -> dict:
-    """Return the certificate as a signed OpenBadgeCredential (eddsa-jcs-2022, issuer did:key)."""
+    """Return the certificate as a signed OpenBadgeCredential: eddsa-rdfc-2022 and eddsa-jcs-2022 proofs."""
     user = certificate.user
     if service.holder_deleted(certificate) or not user.email:
         raise NoCredential("the holder deleted their account")
@@ -79,20 +89,16 @@ def credential(app: Flask, certificate: Certificate) -> dict:
         issuer_name=app.config["ACADEMY_NAME"],
         achievement=achievement(certificate),
         email=user.email,
-        salt=user.credential_salt,
+        salt=certificate.credential_salt,
         holder_name=certificate.holder_name,
         include_name=certificate.include_name,
         valid_from=certificate.issued_at,
         valid_until=certificate.expires_at,
         status_entry=statuslist.status_entry(public_url, certificate.status_list_id, certificate.status_index),
+        community=branding(certificate),
     )
-    return credentials.sign(
-        unsigned,
-        record.private_key,
-        record.verification_method,
-        _created(certificate.issued_at, record),
-        as_array=True,
-    )
+    created = _created(certificate.issued_at, record)
+    return credentials.sign_proof_set(unsigned, record.private_key, record.verification_method, created)
 
 
 def status_list_exists(list_id: int) -> bool:
@@ -121,7 +127,7 @@ def revoked_indexes(list_id: int = STATUS_LIST_ID) -> list[int]:
 
 
 def status_list_credential(app: Flask, list_id: int = STATUS_LIST_ID) -> dict:
-    """Return a signed BitstringStatusListCredential, cached per process and list until its next revocation."""
+    """Return the status list credential with both proofs, cached per process and list until a revocation."""
     record = keyring(app).active
     count, last = revocation_state(list_id)
     cache_key = (app.config["ACADEMY_PUBLIC_URL"], record.did, count, last)
@@ -136,7 +142,7 @@ def status_list_credential(app: Flask, list_id: int = STATUS_LIST_ID) -> dict:
     unsigned = statuslist.build_status_list_credential(
         app.config["ACADEMY_PUBLIC_URL"], list_id, bits.encode(), record.did, valid_from
     )
-    signed = credentials.sign(unsigned, record.private_key, record.verification_method, valid_from)
+    signed = credentials.sign_proof_set(unsigned, record.private_key, record.verification_method, valid_from)
     with _LOCK:
         _STATUS_CACHE[list_id] = (cache_key, signed)
     return signed

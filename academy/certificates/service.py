@@ -244,6 +244,18 @@ def record_verification(certificate: Certificate, channel: str, now: datetime | 
     audit("certificate.verified", certificate, None, now, channel=channel)
 
 
+def replacement_of(certificate: Certificate, hops: int = 20) -> Certificate | None:
+    """Return the certificate that now stands for a superseded one: the end of its chain of renewals."""
+    current = certificate
+    for _ in range(hops):
+        if current.superseded_by_id is None:
+            break
+        current = db.session.get(Certificate, current.superseded_by_id)
+        if current is None:
+            break
+    return current if current is not None and current is not certificate else None
+
+
 def holder_deleted(certificate: Certificate) -> bool:
     """Tell whether the holder has deleted their account."""
     user = certificate.user

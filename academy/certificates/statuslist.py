@@ -123,6 +123,15 @@ def status_list_url(public_url: str, list_id: str | int) -> str:
     return f"{public_url.rstrip('/')}/api/v1/status-lists/{list_id}"
 
 
+def list_id_of(public_url: str, url: object) -> int | None:
+    """Return the number of one of this academy's status lists from its URL, or None if it is not one."""
+    prefix = status_list_url(public_url, "")
+    if not isinstance(url, str) or not url.startswith(prefix):
+        return None
+    number = url[len(prefix) :]
+    return int(number) if number.isascii() and number.isdigit() and len(number) < 10 else None
+
+
 def status_entry(public_url: str, list_id: str | int, index: int) -> dict:
     """Return the credentialStatus entry pointing at one bit of a revocation list."""
     url = status_list_url(public_url, list_id)

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from academy.accounts.permissions import can_revoke
-from academy.certificates import audit_views, codes, forms, pdf, qr, reissue, service
+from academy.certificates import audit_views, codes, forms, pdf, qr, reissue, service, share
 from academy.certificates.models import Certificate
 from academy.extensions import db, limiter
 
@@ -91,10 +91,12 @@ def verify(code: str):
     service.record_verification(certificate, "web-name-check" if match is not None else "web")
     db.session.commit()
     revocable = current_user.is_authenticated and can_revoke(current_user, certificate)
+    status = certificate.status()
     return render_template(
         "certificates/verify.html",
         cert=certificate,
-        status=certificate.status(),
+        status=status,
+        replacement=service.replacement_of(certificate) if status == "superseded" else None,
         holder=service.masked_holder(certificate),
         deleted=service.holder_deleted(certificate),
         form=form,
@@ -131,6 +133,14 @@ def show(code: str):
         cert=certificate,
         status=certificate.status(),
         verify_url=url,
+        linkedin_url=share.linkedin_url(
+            name=certificate.course_title,
+            organization=current_app.config["ACADEMY_NAME"],
+            issued=certificate.issued_at,
+            expires=certificate.expires_at,
+            cert_id=codes.group(certificate.code),
+            cert_url=url,
+        ),
         qr_src=qr.data_uri(url),
         form=forms.IncludeNameForm(include_name=certificate.include_name),
     )

@@ -16,7 +16,7 @@ from academy.certificates.models import Certificate
 from academy.extensions import db
 from tests.certificates_fixtures import course, issue, signing_key  # noqa: F401 (fixtures)
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+W3C_DATA = Path(__file__).resolve().parents[1] / "data" / "w3c"
 T0 = datetime(2025, 5, 6, 7, 8, 9, tzinfo=UTC)
 
 
@@ -180,9 +180,7 @@ class TestWithCsrf:
 
 @pytest.fixture(scope="module")
 def ob_schema():
-    path = SHARED / "vc" / "ob_v3p0_achievementcredential_schema.json"
-    if not path.exists():
-        pytest.skip(f"the Open Badges schema is not at {path} (the shared/ folder beside the repo)")
+    path = W3C_DATA / "ob_v3p0_achievementcredential_schema.json"
     return Draft201909Validator(json.loads(path.read_text()))
 
 
@@ -194,11 +192,12 @@ def test_credential_is_a_signed_open_badge(client, app, cert, signing_key, ob_sc
     assert sorted(e.message for e in ob_schema.iter_errors(document)) == []
     did = keys.load_keyring(signing_key).active.did
     assert document["issuer"]["id"] == did and document["proof"][0]["verificationMethod"].startswith(did)
-    assert document["proof"][0]["cryptosuite"] == "eddsa-jcs-2022"
+    assert [proof["cryptosuite"] for proof in document["proof"]] == ["eddsa-rdfc-2022", "eddsa-jcs-2022"]
+    assert credentials.verify(document).checked == ("eddsa-rdfc-2022", "eddsa-jcs-2022")
     assert (document["validFrom"], document["validUntil"]) == ("2025-05-06T07:08:09Z", "2027-05-06T07:08:09Z")
     subject = document["credentialSubject"]
     assert subject["identifier"][0]["identityHash"] == credentials.identity_hash(
-        "holder@example.org", cert.user.credential_salt
+        "holder@example.org", cert.credential_salt
     )
     assert "name" not in subject and "Priya" not in response.get_data(as_text=True)
     assert "holder@example.org" not in response.get_data(as_text=True)
@@ -338,3 +337,33 @@ def test_the_short_cut_for_printed_codes_agrees_with_the_forgiving_parser():
         swapped = plain[1] + plain[0] + plain[2:]
         for text in (grouped, plain, grouped.lower(), wrong_check, swapped, grouped + "-", " " + grouped):
             assert lookup.canonical(text) == codes.canonical(text), text
+
+
+def test_each_credential_has_its_own_email_salt(client, issue, make_user, signing_key, ob_schema):
+    holder = make_user("trainee", email="same.person@example.org")
+    first, second = issue(holder, "policing"), issue(holder, "basics")
+    identifiers = []
+    for cert in (first, second):
+        document = client.get(f"/api/v1/certificates/{cert.code}/credential").get_json()
+        identifier = document["credentialSubject"]["identifier"][0]
+        assert identifier["salt"] == cert.credential_salt
+        assert identifier["identityHash"] == credentials.identity_hash("same.person@example.org", cert.credential_salt)
+        identifiers.append(identifier)
+    assert first.credential_salt != second.credential_salt
+    assert identifiers[0]["identityHash"] != identifiers[1]["identityHash"]
+
+
+def test_the_issuer_profile_names_the_academy_and_the_community(client, app, issue, make_user, make_community,
+                                                               signing_key, ob_schema):
+    community = make_community("riverside", name="Riverside Coalition")
+    cert = issue(make_user("trainee", community=community), "policing")
+    document = client.get(f"/api/v1/certificates/{cert.code}/credential").get_json()
+    assert document["issuer"] == {
+        "id": keys.load_keyring(signing_key).active.did,
+        "type": ["Profile"],
+        "name": app.config["ACADEMY_NAME"],
+        "url": "https://academy.test",
+        "description": f"{app.config['ACADEMY_NAME']}, for Riverside Coalition",
+    }
+    assert sorted(e.message for e in ob_schema.iter_errors(document)) == []
+    assert credentials.verify(document).checked == ("eddsa-rdfc-2022", "eddsa-jcs-2022")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import shutil
 import subprocess
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from PIL import Image
@@ -333,3 +336,54 @@ def test_qr_png_decodes_to_the_verify_url():
     assert url.startswith("https://academy.test/verify/")
     image = Image.open(io.BytesIO(qr.png(url)))
     assert [s.data.decode() for s in decode_qr(image)] == [url]
+
+
+# --- for holders and verifiers: the replacement of a superseded certificate, LinkedIn, wallets ---
+
+
+def test_a_superseded_certificates_page_links_to_its_current_replacement(client, issue):
+    first = issue(now=T0)
+    second = issue(first.user, now=T0 + timedelta(days=400))
+    third = issue(first.user, now=datetime.now(UTC) - timedelta(days=1))
+    page = client.get(f"/verify/{codes.group(first.code)}").get_data(as_text=True)
+    assert 'id="status">Superseded<' in page and "Replaced by a newer certificate" in page
+    assert f'href="/verify/{codes.group(third.code)}">{codes.group(third.code)}</a>' in page
+    assert codes.group(second.code) not in page  # the chain is followed to the certificate that counts now
+    assert '<span class="badge badge-ok">Valid</span>' in page
+    for moment in (third.issued_at, third.expires_at):  # issued and valid until, of the replacement
+        assert f"{moment.day} {moment:%B %Y}" in page
+    current = client.get(f"/verify/{codes.group(third.code)}").get_data(as_text=True)
+    assert "Replaced by a newer certificate" not in current
+
+
+def test_a_revoked_replacement_shows_as_revoked(client, issue, make_user):
+    first = issue(now=T0)
+    second = issue(first.user, now=T0 + timedelta(days=30))
+    service.revoke_certificate(second, make_user("admin"), "issued in error")
+    db.session.commit()
+    page = client.get(f"/verify/{codes.group(first.code)}").get_data(as_text=True)
+    assert codes.group(second.code) in page and '<span class="badge badge-bad">Revoked</span>' in page
+
+
+def test_holder_page_offers_the_credential_linkedin_and_a_wallet_note(client, auth, issue, make_user):
+    user = make_user("trainee")
+    cert = issue(user, now=T0)
+    auth.login(user)
+    page = client.get(f"/certificates/{codes.group(cert.code)}").get_data(as_text=True)
+    grouped = codes.group(cert.code)
+    assert f'href="/api/v1/certificates/{grouped}/credential" download="credential-{grouped}.json"' in page
+    linkedin = re.search(r'id="linkedin-add" href="([^"]+)"', page).group(1)
+    parsed = urlsplit(html.unescape(linkedin))
+    assert (parsed.scheme, parsed.netloc, parsed.path) == ("https", "www.linkedin.com", "/profile/add")
+    assert parse_qs(parsed.query) == {
+        "startTask": ["CERTIFICATION_NAME"],
+        "name": ["Test basics"],
+        "organizationName": [client.application.config["ACADEMY_NAME"]],
+        "issueYear": ["2025"],
+        "issueMonth": ["1"],
+        "expirationYear": ["2027"],
+        "expirationMonth": ["1"],
+        "certId": [grouped],
+        "certUrl": [f"https://academy.test/verify/{grouped}"],
+    }
+    assert 'id="wallet-note"' in page and "Learner Credential Wallet" in page

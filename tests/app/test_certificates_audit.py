@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from academy.certificates import codes, register, service
+from academy.certificates import codes, credentials, keys, register, service
 from academy.extensions import db
 from tests.certificates_fixtures import course, issue, signing_key  # noqa: F401 (fixtures)
 
@@ -238,7 +238,7 @@ def test_cli_credentials_verify_valid_and_tampered(runner, credential_files):
     ok = runner.invoke(args=["credentials", "verify", str(good), "--status-list", str(status)])
     assert ok.exit_code == 0, ok.output
     for line in (
-        "ok   signature: signed by did:key:",
+        "ok   signature: eddsa-rdfc-2022 and eddsa-jcs-2022 verified, signed by did:key:",
         "ok   issuer:",
         "ok   dates:",
         "ok   status: not revoked",
@@ -257,6 +257,67 @@ def test_cli_credentials_verify_sees_a_revocation(runner, client, credential_fil
     status.write_text(client.get("/api/v1/status/1").get_data(as_text=True))
     result = runner.invoke(args=["credentials", "verify", str(good), "--status-list", str(status)])
     assert result.exit_code == 1 and "FAIL status: revoked" in result.output
+
+
+def test_cli_credentials_verify_reads_this_instances_status_list_from_its_database(runner, credential_files, make_user):
+    cert, good, _, _ = credential_files
+    result = runner.invoke(args=["credentials", "verify", str(good), "--offline"])
+    assert result.exit_code == 0, result.output
+    assert "ok   status: not revoked" in result.output and "read from this instance's database" in result.output
+    service.revoke_certificate(cert, make_user("admin"), "x")
+    db.session.commit()
+    result = runner.invoke(args=["credentials", "verify", str(good), "--offline"])
+    assert result.exit_code == 1 and "FAIL status: revoked" in result.output and "INVALID" in result.output
+
+
+def test_cli_credentials_verify_refuses_a_credential_resigned_with_another_key(runner, credential_files, tmp_path):
+    _, good, _, _ = credential_files
+    document = json.loads(good.read_text())
+    stranger = keys.generate_key()
+    bare = {key: value for key, value in document.items() if key != "proof"}
+    bare["issuer"] = {**bare["issuer"], "id": stranger.did}
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(credentials.sign_proof_set(
+        bare, stranger.private_key, stranger.verification_method, "2025-01-01T00:00:00Z"
+    )))
+    result = runner.invoke(args=["credentials", "verify", str(forged), "--offline"])
+    assert result.exit_code == 3, result.output
+    assert f"ok   signature: eddsa-rdfc-2022 and eddsa-jcs-2022 verified, signed by {stranger.did}" in result.output
+    assert f"FAIL issuer: {stranger.did} is not a trusted issuer" in result.output
+    assert result.output.rstrip().endswith("signature valid, issuer not trusted")
+    assert "VALID\n" not in result.output
+
+
+def test_cli_credentials_verify_trusts_the_issuers_given(runner, credential_files, signing_key):
+    _, good, _, _ = credential_files
+    other = keys.generate_key().did
+    untrusted = runner.invoke(args=["credentials", "verify", str(good), "--issuer", other])
+    assert untrusted.exit_code == 3 and "signature valid, issuer not trusted" in untrusted.output
+    ours = keys.load_keyring(signing_key).active.did
+    trusted = runner.invoke(args=["credentials", "verify", str(good), "--issuer", other, "--issuer", ours])
+    assert trusted.exit_code == 0 and trusted.output.rstrip().endswith("VALID"), trusted.output
+
+
+def test_cli_credentials_verify_offline_without_the_status_list_says_status_unknown(app, runner, credential_files):
+    _, good, _, _ = credential_files
+    app.config["ACADEMY_PUBLIC_URL"] = "https://another-academy.test"  # the credential's list is not ours now
+    result = runner.invoke(args=["credentials", "verify", str(good), "--offline"])
+    assert result.exit_code == 4, result.output
+    assert "??   status: status unknown: offline: https://academy.test/api/v1/status-lists/1 was not fetched" in (
+        result.output
+    )
+    assert result.output.rstrip().endswith("status unknown")
+
+
+def test_cli_credentials_verify_says_which_proofs_it_checked(runner, credential_files, tmp_path):
+    _, good, _, status = credential_files
+    document = json.loads(good.read_text())
+    jcs_only = tmp_path / "jcs-only.json"
+    jcs_only.write_text(json.dumps({**document, "proof": [document["proof"][1]]}))
+    result = runner.invoke(args=["credentials", "verify", str(jcs_only), "--status-list", str(status)])
+    assert result.exit_code == 0, result.output
+    assert "signature: eddsa-jcs-2022 verified, signed by did:key:" in result.output
+    assert "; no eddsa-rdfc-2022 proof" in result.output
 
 
 def test_cli_keys_rotate_keeps_old_keys(runner, signing_key):

@@ -109,7 +109,8 @@ def test_cli_verifies_credentials_of_both_lists(client, runner, issue, make_user
     assert revoked.exit_code == 1 and "FAIL status: revoked" in revoked.output
     assert verify(old, 1).exit_code == 0
     wrong = verify(new, 1)
-    assert wrong.exit_code == 1 and "the status list is not the one the credential names" in wrong.output
+    assert wrong.exit_code == 4 and "the status list is not the one the credential names" in wrong.output
+    assert wrong.output.rstrip().endswith("status unknown")
 
 
 def test_a_taken_index_is_drawn_again(issue, make_user, draws):

@@ -113,3 +113,43 @@ def test_auditor_checks_codes_and_reads_the_register(page, live_server, data, sc
     page.goto(f"{live_server.url}/audit/log")
     assert "certificate.issued" in page.inner_text("main")
     assert run_axe(page) == []
+
+
+def test_holder_downloads_the_signed_credential_and_sees_linkedin_and_wallet_help(page, live_server, data,
+                                                                                   screenshot):
+    import json
+
+    from academy.certificates import credentials
+
+    sign_in(page, live_server.url, "holder@example.org")
+    page.goto(f"{live_server.url}/certificates/{data['code']}")
+    with page.expect_download() as download:
+        page.locator("#credential-download").click()
+    assert download.value.suggested_filename == f"credential-{data['code']}.json"
+    document = json.loads(Path(download.value.path()).read_text())
+    assert credentials.verify(document).checked == ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+    assert page.locator("#linkedin-add").get_attribute("href").startswith("https://www.linkedin.com/profile/add?")
+    assert "Learner Credential Wallet" in page.locator("#wallet-note").inner_text()
+    page.locator("#credential-h").scroll_into_view_if_needed()
+    screenshot(page, "credential-section")
+    assert run_axe(page) == []
+
+
+def test_superseded_certificate_page_leads_to_the_replacement(page, live_server, data, screenshot):
+    from academy.accounts.models import User
+    from academy.certificates import service
+    from academy.courses.catalog import get_course
+    from academy.extensions import db
+
+    with live_server.app.app_context():
+        holder = db.session.scalar(db.select(User).where(User.email == "holder@example.org"))
+        renewed = service.issue_certificate(holder, get_course("policing"), via="in-person")
+        db.session.commit()
+        new_code = codes.group(renewed.code)
+        db.session.remove()
+    page.goto(f"{live_server.url}/verify/{data['code']}")
+    assert page.locator("#status").inner_text() == "Superseded"
+    screenshot(page, "superseded")
+    assert run_axe(page) == []
+    page.locator("#replacement").get_by_role("link", name=new_code).click()
+    assert page.locator("#status").inner_text() == "Valid"

@@ -6,7 +6,6 @@ import ast
 import copy
 import hashlib
 import json
-import os
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,12 +27,13 @@ from academy.certificates.credentials import (
     hash_data,
     identity_hash,
     sign,
+    verdict,
     verify,
     verify_file,
 )
 from academy.certificates.statuslist import StatusList, build_status_list_credential, status_entry
 
-VC_DIR = Path(__file__).resolve().parents[3] / "shared" / "vc"
+VC_DIR = Path(__file__).resolve().parents[1] / "data" / "w3c"  # copies of W3C / 1EdTech files: see its README
 JCS = VC_DIR / "eddsa-jcs-2022"
 URL = "https://academy.example"
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
@@ -42,11 +42,7 @@ CREATED = "2025-01-01T00:00:00Z"
 
 @pytest.fixture(scope="module")
 def vectors() -> Path:
-    """Locate the shared W3C / 1EdTech data beside the repository; never copied into it."""
-    if not VC_DIR.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the conformance data is missing from {VC_DIR}")
-        pytest.skip(f"the conformance data is not at {VC_DIR} (the 'shared/vc' folder beside the repo)")
+    """Return the folder of W3C / 1EdTech conformance data bundled with the tests."""
     return VC_DIR
 
 
@@ -369,7 +365,7 @@ def test_as_array_gives_a_one_element_proof_list(record):
 
 
 def test_proofs_of_other_cryptosuites_are_reported_not_checked(record):
-    other = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "proofValue": "z1"}
+    other = {"type": "DataIntegrityProof", "cryptosuite": "ecdsa-sd-2023", "proofValue": "u1"}
     signed = sign(
         {**own_document(record), "proof": [other]}, record.private_key, record.verification_method, CREATED
     )
@@ -497,6 +493,23 @@ def test_badge_hashes_the_email_and_leaves_out_what_was_not_chosen(record):
     assert "validUntil" not in credential and "credentialStatus" not in credential
 
 
+def test_issuer_profile_carries_the_community_name_and_logo(record, schema_validator):
+    branding = credentials.Branding("Riverside Coalition", "https://academy.example/communities/riverside/logo.png")
+    signed = credentials.sign_proof_set(
+        badge(record, community=branding), record.private_key, record.verification_method, CREATED
+    )
+    assert signed["issuer"] == {
+        "id": record.did,
+        "type": ["Profile"],
+        "name": "Coalition Academy",
+        "url": URL,
+        "description": "Coalition Academy, for Riverside Coalition",
+        "image": {"id": branding.logo_url, "type": "Image", "caption": "Riverside Coalition"},
+    }
+    assert [f"{list(e.path)}: {e.message}" for e in schema_validator.iter_errors(signed)] == []
+    assert verify(signed).checked == ("eddsa-rdfc-2022", "eddsa-jcs-2022")
+
+
 def test_badge_refuses_an_invalid_code(record):
     with pytest.raises(ValueError):
         badge(record, code="0000-0000-0000-0000-1")
@@ -512,8 +525,8 @@ def signed_badge_and_list(record, revoked=()):
     status_list = build_status_list_credential(URL, 1, bits.encode(), record.did, CREATED)
     method, created = record.verification_method, CREATED
     return (
-        sign(badge(record), record.private_key, method, created, as_array=True),
-        sign(status_list, record.private_key, method, created),
+        credentials.sign_proof_set(badge(record), record.private_key, method, created),
+        credentials.sign_proof_set(status_list, record.private_key, method, created),
     )
 
 
@@ -538,20 +551,46 @@ def test_verify_file_reports_each_failure(record):
     assert checks["status"] == (False, "revoked")
 
 
-def test_verify_file_without_a_status_list_skips_the_status_check(record):
+def test_verify_file_without_a_status_list_says_the_status_is_unknown(record):
     document, _ = signed_badge_and_list(record)
+    checks = verify_file(document, NOW, None, trusted_issuers={record.did}, status_unread="offline")
+    assert checks[-1] == ("status", None, "offline")
+    assert verdict(checks) == "status unknown"
     document["name"] = "Forged"
     checks = verify_file(document, NOW, None)
-    assert [name for name, _, _ in checks] == ["signature", "dates"]
-    assert checks[0][1] is False
+    assert [name for name, _, _ in checks] == ["signature", "dates", "status"]
+    assert checks[0][1] is False and verdict(checks) == "INVALID"
     not_a_dict = verify_file("not a dict", NOW, None)
     assert not_a_dict == [("signature", False, "the file does not hold a JSON object")]
+
+
+def test_verify_file_without_a_status_entry_needs_no_list(record):
+    document = sign(badge(record, status_entry=None), record.private_key, record.verification_method, CREATED)
+    checks = verify_file(document, NOW, None, trusted_issuers={record.did})
+    assert checks[-1][:2] == ("status", True) and verdict(checks) == "VALID"
+    assert "no eddsa-rdfc-2022 proof" in checks[0][2]
+
+
+@pytest.mark.parametrize(
+    ("trusted", "revoked", "when", "expected"),
+    [
+        ("ours", (), NOW, "VALID"),
+        ("none", (), NOW, "signature valid, issuer not trusted"),
+        ("none", (4242,), NOW, "INVALID"),
+        ("ours", (4242,), NOW, "INVALID"),
+        ("ours", (), datetime(2030, 1, 1, tzinfo=UTC), "INVALID"),
+    ],
+)
+def test_verdict_puts_a_failure_before_trust_and_trust_before_status(record, trusted, revoked, when, expected):
+    document, status_list = signed_badge_and_list(record, revoked=revoked)
+    issuers = {record.did} if trusted == "ours" else set()
+    assert verdict(verify_file(document, when, status_list, trusted_issuers=issuers)) == expected
 
 
 # --- purity ---
 
 
-@pytest.mark.parametrize("module", ["codes", "credentials", "keys", "statuslist"])
+@pytest.mark.parametrize("module", ["codes", "credentials", "keys", "statuslist", "proofs", "rdfc", "share"])
 def test_pure_modules_import_neither_flask_nor_sqlalchemy(module):
     source = Path(credentials.__file__).with_name(f"{module}.py").read_text(encoding="utf-8")
     imported = set()
@@ -589,8 +628,18 @@ documents = st.dictionaries(field_names | st.text(max_size=8), json_values, max_
 proof_fields = st.sampled_from(
     ["type", "proofPurpose", "verificationMethod", "proofValue", "created", "@context"]
 )
-proofs = st.dictionaries(proof_fields, json_values | st.just(OTHER_METHOD) | st.just("z" + "2" * 80)).map(
-    lambda proof: {**proof, "cryptosuite": "eddsa-jcs-2022"}
+proofs = st.builds(
+    lambda proof, suite: {**proof, "cryptosuite": suite},
+    st.dictionaries(proof_fields, json_values | st.just(OTHER_METHOD) | st.just("z" + "2" * 80)),
+    st.sampled_from(["eddsa-jcs-2022", "eddsa-rdfc-2022"]),
+)
+contexts = st.sampled_from(
+    [
+        ["https://www.w3.org/ns/credentials/v2"],
+        ["https://www.w3.org/ns/credentials/v2", "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+        ["https://www.w3.org/ns/credentials/v2", {"@vocab": "https://example.org/#"}],
+        "https://example.org/not-bundled",
+    ]
 )
 
 
@@ -600,10 +649,17 @@ def test_checks_never_raise_on_arbitrary_json(document, status_list):
     assert isinstance(verify(document), VerificationResult)
     assert isinstance(check_status(document, status_list), str)
     checks = verify_file(document, NOW, status_list, trusted_issuers=["did:key:x"])
-    assert all(ok in (True, False) for _, ok, _ in checks)
+    assert all(ok in (True, False, None) for _, ok, _ in checks)
+    assert verdict(checks) in ("VALID", "INVALID", "signature valid, issuer not trusted", "status unknown")
 
 
 @settings(max_examples=200, deadline=None)
 @given(documents, st.lists(proofs, min_size=1, max_size=2))
 def test_malformed_proofs_never_verify_and_never_raise(document, proof_list):
     assert not verify({**document, "proof": proof_list}).ok
+
+
+@settings(max_examples=150, deadline=None)
+@given(documents, contexts, st.lists(proofs, min_size=1, max_size=2))
+def test_json_ld_documents_with_malformed_proofs_never_verify_and_never_raise(document, context, proof_list):
+    assert not verify({**document, "@context": context, "proof": proof_list}).ok
