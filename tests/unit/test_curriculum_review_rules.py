@@ -194,5 +194,5 @@ def test_a_translation_cannot_change_a_question_s_indicators(root):
 def test_indicators_yml_entries_are_checked(root):
     (root / "indicators.yml").write_text(INDICATORS + "- id: Knows Hotline\n  label: x\n- id: knows-hotline\n")
     found = problems(root)
-    assert "indicators.yml:5: indicator id \"Knows Hotline\" must use only lowercase letters, digits and hyphens" in found
+    assert 'indicators.yml:5: indicator id "Knows Hotline" must use only lowercase letters, digits and hyphens' in found
     assert 'indicators.yml:7: missing required field "label"' in found
