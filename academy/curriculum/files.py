@@ -221,9 +221,7 @@ def load_quiz(ld: Loading, rel: str, lang: str | None = None) -> QuizFile | None
     if parsed is None:
         return None
     errors = len(ld.report.errors)
-    parts = parse_quiz(
-        parsed.tokens, parsed.env, rel, parsed.doc.body_line, ld.report, lang or "en", ld.indicators
-    )
+    parts = parse_quiz(parsed.tokens, parsed.env, rel, parsed.doc.body_line, ld.report, lang or "en", ld.indicators)
     complete = len(ld.report.errors) == errors
     resource_ids(ld, parsed)
     quiz = Quiz(

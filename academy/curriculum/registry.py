@@ -151,9 +151,7 @@ _RESOURCE_FIELDS = (
 )
 
 
-def load_resources(
-    root: Path, report: Report, declared: set[str], today: dt.date | None = None
-) -> dict[str, Resource]:
+def load_resources(root: Path, report: Report, declared: set[str], today: dt.date | None = None) -> dict[str, Resource]:
     """Load resources.yml: its jurisdictions, then its resources; add every id it declares to declared.
 
     With today, warn about each resource whose verified_on is more than STALE_AFTER_MONTHS before it.
