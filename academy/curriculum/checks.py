@@ -103,13 +103,16 @@ def find_terms(text: str, terms: Iterable[Term]) -> list[Term]:
     if not candidates:
         return []
     quoted = [m.span() for m in _QUOTED.finditer(text)]
-    found = []
-    for term in candidates:
+    found, spans = [], []
+    # longest first, so "alien" inside a reported "illegal alien" is not reported again
+    for term in sorted(candidates, key=lambda t: -len(t.term)):
         for match in term.pattern.finditer(text):
-            if not any(start <= match.start() and match.end() <= end for start, end in quoted):
+            covered = quoted + spans
+            if not any(start <= match.start() and match.end() <= end for start, end in covered):
                 found.append(term)
+                spans.append(match.span())
                 break
-    return found
+    return sorted(found, key=candidates.index)
 
 
 def check_terms(lines: Iterable[tuple[int, str, bool]], rel: str, terms: list[Term], report: Report) -> None:

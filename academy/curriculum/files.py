@@ -42,6 +42,7 @@ class Loading:
     phones: Mapping[str, Resource] = field(default_factory=dict)
     declared: set[str] = field(default_factory=set)  # resource ids, valid or not: links to them are not unknown
     rendered: dict[str, Collected] = field(default_factory=dict)
+    indicators: Mapping[str, str] | None = None  # indicators.yml: the tags quiz questions may carry
 
 
 @dataclass
@@ -87,11 +88,11 @@ def read(
     tokens, env = parse(doc.body, RenderContext(folder, ld.resources, doc.body_line, language))
     parsed = Parsed(rel, doc, fields, tokens, env)
     ld.rendered[rel] = parsed.found
-    _check_body(ld, parsed)
+    _check_body(ld, parsed, language)
     return parsed
 
 
-def _check_body(ld: Loading, parsed: Parsed) -> None:
+def _check_body(ld: Loading, parsed: Parsed, language: str = "en") -> None:
     rel, report = parsed.rel, ld.report
     for line, marker in parsed.found.stray_callouts:
         kind = marker.strip(": ").split(" ")[0]
@@ -110,7 +111,7 @@ def _check_body(ld: Loading, parsed: Parsed) -> None:
         if isinstance(title, str):
             lines.append((parsed.fields.line("title"), title, False))
         checks.check_phones(lines, rel, ld.phones, report)
-        checks.check_terms(lines, rel, ld.terms, report)
+        checks.check_terms(lines, rel, [t for t in ld.terms if t.applies_to(language)], report)
 
 
 def _link_problem(ld: Loading, link: Link) -> str | None:
@@ -221,7 +222,7 @@ def load_quiz(ld: Loading, rel: str, lang: str | None = None) -> QuizFile | None
     if parsed is None:
         return None
     errors = len(ld.report.errors)
-    parts = parse_quiz(parsed.tokens, parsed.env, rel, parsed.doc.body_line, ld.report, lang or "en")
+    parts = parse_quiz(parsed.tokens, parsed.env, rel, parsed.doc.body_line, ld.report, lang or "en", ld.indicators)
     complete = len(ld.report.errors) == errors
     resource_ids(ld, parsed)
     quiz = Quiz(

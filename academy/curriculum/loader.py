@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -9,7 +10,7 @@ from academy.curriculum import checks
 from academy.curriculum.course import CourseFile, load_course
 from academy.curriculum.files import Loading
 from academy.curriculum.model import Curriculum, CurriculumError, Problem
-from academy.curriculum.registry import load_resources, load_sectors, load_terms
+from academy.curriculum.registry import load_indicators, load_resources, load_sectors, load_terms
 from academy.curriculum.source import Report, suggest
 from academy.curriculum.translated_lists import (
     load_resource_translations,
@@ -23,10 +24,17 @@ WORD_BOUNDS = (500, 1200)
 
 
 def load_curriculum(
-    path: str | Path, *, content_checks: bool = True, word_bounds: tuple[int, int] | None = WORD_BOUNDS
+    path: str | Path,
+    *,
+    content_checks: bool = True,
+    word_bounds: tuple[int, int] | None = WORD_BOUNDS,
+    today: dt.date | None = None,
 ) -> Curriculum:
-    """Load and render a curricula folder; raise CurriculumError listing every error if there is any."""
-    curriculum, report = _load(path, content_checks, word_bounds)
+    """Load and render a curricula folder; raise CurriculumError listing every error if there is any.
+
+    today (default: the current date) dates the check for resources not verified in the last 12 months.
+    """
+    curriculum, report = _load(path, content_checks, word_bounds, today or dt.date.today())
     errors = sort_problems(report.errors)
     if errors or curriculum is None:
         raise CurriculumError(errors or [Problem(report.root, 0, "the curriculum could not be loaded")])
@@ -34,10 +42,14 @@ def load_curriculum(
 
 
 def check_curriculum(
-    path: str | Path, *, content_checks: bool = True, word_bounds: tuple[int, int] | None = WORD_BOUNDS
+    path: str | Path,
+    *,
+    content_checks: bool = True,
+    word_bounds: tuple[int, int] | None = WORD_BOUNDS,
+    today: dt.date | None = None,
 ) -> list[Problem]:
     """Return every error and warning in a curricula folder, sorted by path and line."""
-    return sort_problems(_load(path, content_checks, word_bounds)[1].problems)
+    return sort_problems(_load(path, content_checks, word_bounds, today or dt.date.today())[1].problems)
 
 
 def sort_problems(problems: list[Problem]) -> list[Problem]:
@@ -45,11 +57,11 @@ def sort_problems(problems: list[Problem]) -> list[Problem]:
 
 
 def _load(
-    path: str | Path, content_checks: bool, word_bounds: tuple[int, int] | None
+    path: str | Path, content_checks: bool, word_bounds: tuple[int, int] | None, today: dt.date
 ) -> tuple[Curriculum | None, Report]:
     report = Report(Path(path).as_posix())
     try:
-        return _load_folder(Path(path), report, content_checks, word_bounds), report
+        return _load_folder(Path(path), report, content_checks, word_bounds, today), report
     except Exception as exc:  # any file content must end as a Problem, never as a crash
         log.exception("unexpected error loading curricula at %s", path)
         report.add("", 0, f"internal error while loading: {exc!r}")
@@ -57,13 +69,13 @@ def _load(
 
 
 def _load_folder(
-    root: Path, report: Report, content_checks: bool, word_bounds: tuple[int, int] | None
+    root: Path, report: Report, content_checks: bool, word_bounds: tuple[int, int] | None, today: dt.date
 ) -> Curriculum | None:
     if not root.is_dir():
         report.add("", 0, "no such curricula folder")
         return None
     declared: set[str] = set()
-    sectors, resources = load_sectors(root, report), load_resources(root, report, declared)
+    sectors, resources = load_sectors(root, report), load_resources(root, report, declared, today)
     load_sector_translations(root, report, sectors)
     load_resource_translations(root, report, resources)
     ld = Loading(
@@ -75,6 +87,7 @@ def _load_folder(
         content_checks=content_checks,
         word_bounds=word_bounds,
         declared=declared,
+        indicators=load_indicators(root, report),
     )
     ld.phones = checks.phone_index(ld.resources)
     loaded: list[CourseFile] = []

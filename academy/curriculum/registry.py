@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -13,6 +14,9 @@ from academy.curriculum.model import Resource, Sector, SubRole
 from academy.curriculum.source import LineDict, LineList, Report, describe, load_yaml, read_text
 
 SECTORS_FILE, RESOURCES_FILE, TERMS_FILE = "sectors.yml", "resources.yml", "terms.yml"
+INDICATORS_FILE = "indicators.yml"
+STALE_AFTER_MONTHS = 12  # a resource checked longer ago than this is a warning
+TERM_LANGUAGES = ("en", "es", "fr")
 
 
 @dataclass(frozen=True)
@@ -24,11 +28,15 @@ class Term:
     reason: str
     pattern: re.Pattern[str]
     key: str = ""  # the term's longest word, lowercase: a fast first test before the pattern
+    language: str = ""  # checked only in files of this language; "" checks it in every file
 
     @classmethod
-    def make(cls, term: str, suggestion: str, reason: str) -> Term:
+    def make(cls, term: str, suggestion: str, reason: str, language: str = "") -> Term:
         key = max(re.split(r"[\s-]+", term.strip().lower()), key=len)
-        return cls(term, suggestion, reason, term_pattern(term), key)
+        return cls(term, suggestion, reason, term_pattern(term), key, language)
+
+    def applies_to(self, language: str) -> bool:
+        return not self.language or self.language == language
 
 
 def _load_list(root: Path, name: str, report: Report, *, required: bool = True) -> Any:
@@ -143,8 +151,11 @@ _RESOURCE_FIELDS = (
 )
 
 
-def load_resources(root: Path, report: Report, declared: set[str]) -> dict[str, Resource]:
-    """Load resources.yml: its jurisdictions, then its resources; add every id it declares to declared."""
+def load_resources(root: Path, report: Report, declared: set[str], today: dt.date | None = None) -> dict[str, Resource]:
+    """Load resources.yml: its jurisdictions, then its resources; add every id it declares to declared.
+
+    With today, warn about each resource whose verified_on is more than STALE_AFTER_MONTHS before it.
+    """
     data = _load_list(root, RESOURCES_FILE, report)
     if data is None:
         return {}
@@ -162,6 +173,8 @@ def load_resources(root: Path, report: Report, declared: set[str]) -> dict[str, 
     entries = _entries(data.get("resources"), RESOURCES_FILE, report, "resources")
     for entry in entries:
         resource = _resource(entry, report, seen, jurisdictions)
+        if resource and today:
+            _warn_stale(resource, entry, report, today)
         if resource:
             resources[resource.id] = resource
     declared.update(seen)
@@ -194,6 +207,23 @@ def _resource(entry: LineDict, report: Report, seen: dict[str, int], jurisdictio
     return Resource(id=ident, url=url, verified_on=verified, **values)  # type: ignore[arg-type]
 
 
+def months_before(day: dt.date, months: int) -> dt.date:
+    """Return the same day of the month, months earlier (the month's last day when it is shorter)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _warn_stale(resource: Resource, entry: LineDict, report: Report, today: dt.date) -> None:
+    checked = dt.date.fromisoformat(resource.verified_on)
+    if checked < months_before(today, STALE_AFTER_MONTHS):
+        report.warn(
+            RESOURCES_FILE,
+            entry.line_of("verified_on"),
+            f'resource "{resource.id}" ({resource.name}) was last verified on {resource.verified_on}, more than '
+            f"{STALE_AFTER_MONTHS} months ago: check it against its source, then update verified_on",
+        )
+
+
 def _date(fields: Fields, key: str) -> str | None:
     value = fields.data.get(key)
     if value is None:
@@ -212,22 +242,52 @@ def _date(fields: Fields, key: str) -> str | None:
 def load_terms(root: Path, report: Report) -> list[Term]:
     """Load terms.yml (optional): the terms the checker rejects."""
     terms = []
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for entry in _entries(_load_list(root, TERMS_FILE, report, required=False), TERMS_FILE, report, "terms"):
         fields = Fields(
             entry,
             TERMS_FILE,
             report,
-            allowed=("term", "suggestion", "reason"),
+            allowed=("term", "suggestion", "reason", "language"),
             required=("term", "suggestion", "reason"),
         )
         term, suggestion, reason = fields.text("term"), fields.text("suggestion"), fields.text("reason")
-        if term and term.lower() in seen:
+        language = fields.text("language") or ""
+        if language and language not in TERM_LANGUAGES:
+            fields.error(
+                "language",
+                f'unknown language "{language}": use one of {", ".join(TERM_LANGUAGES)}, '
+                "or leave it out to check the term in every file",
+            )
+            continue
+        if term and (term.lower(), language) in seen:
             fields.error("term", f'duplicate term "{term}"')
         elif term and suggestion and reason:
-            seen.add(term.lower())
-            terms.append(Term.make(term, suggestion, reason))
+            seen.add((term.lower(), language))
+            terms.append(Term.make(term, suggestion, reason, language))
     return terms
+
+
+def load_indicators(root: Path, report: Report) -> dict[str, str] | None:
+    """Load indicators.yml (optional): the tags quiz questions may carry, id to label; None without the file."""
+    if not (root / INDICATORS_FILE).is_file():
+        return None
+    indicators: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    data = _load_list(root, INDICATORS_FILE, report)
+    for entry in _entries(data, INDICATORS_FILE, report, "indicators"):
+        fields = Fields(
+            entry,
+            INDICATORS_FILE,
+            report,
+            allowed=("id", "label", "description"),
+            required=("id", "label"),
+        )
+        ident, label = _id(fields, seen, "indicator"), fields.text("label")
+        fields.text("description")
+        if ident and label:
+            indicators[ident] = label
+    return indicators
 
 
 def term_pattern(term: str) -> re.Pattern[str]:

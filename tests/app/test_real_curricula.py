@@ -58,3 +58,25 @@ def test_every_track_can_be_read_and_passed_with_the_marked_answers(client, logi
         _complete(client, course)
     issued = db.session.scalars(select(Certificate.course_slug).where(Certificate.user_id == user.id)).all()
     assert sorted(issued) == sorted(courses)
+
+
+WHERE_TO_TURN = {"knows-hotline", "knows-local-resources"}
+
+
+@pytest.mark.parametrize("slug", ["foundation", "law-enforcement", "schools", "business", "faith-ngo", "health",
+                                  "media", "consumers", "legislators"])
+def test_every_track_asks_where_to_turn_in_a_us_and_a_canadian_place(app, slug):
+    quiz = curriculum().courses[slug].quiz
+    tagged = [q for q in quiz.questions if WHERE_TO_TURN & set(q.indicators)]
+    assert len(tagged) >= 2, slug
+    prompts = " ".join(q.prompt_html + q.context_html for q in tagged)
+    canadian = ("British Columbia", "Manitoba", "Saskatchewan", "Nova Scotia", "Alberta")
+    us = ("Ohio", "Texas", "Arizona", "Georgia", "Colorado", "California", "Nebraska", "Florida", "Pennsylvania")
+    assert any(place in prompts for place in canadian), slug
+    assert any(place in prompts for place in us), slug
+
+
+def test_the_us_hotline_entry_names_its_current_operator(app):
+    hotline = curriculum().resources["us-nhth"]
+    assert "Compass Connections" in hotline.description
+    assert "Operated by Polaris" not in hotline.description

@@ -69,6 +69,13 @@ def terms():
     return loaded
 
 
+def test_terms_file_covers_spanish_and_french(terms):
+    languages = {t.language for t in terms}
+    assert {"", "es", "fr"} <= languages
+    assert {t.term for t in terms if t.language == "es"} >= {"prostituta infantil", "ilegales"}
+    assert all(t.applies_to(t.language) and (t.language == "" or not t.applies_to("en")) for t in terms)
+
+
 def test_terms_file_has_sensible_entries(terms):
     names = {t.term for t in terms}
     assert {
@@ -100,6 +107,18 @@ def test_terms_file_has_sensible_entries(terms):
         ("the illegals", "illegals"),
         ("a mail order bride", "mail-order bride"),
         ('She said child prostitute and then "child prostitute".', "child prostitute"),
+        ("an underage sex worker", "underage sex worker"),
+        ("two teen sex workers", "teen sex worker"),
+        ("a juvenile sex worker", "juvenile sex worker"),
+        ("arrested the johns", "john"),
+        ("hired illegal workers", "illegal worker"),
+        ("the aliens in the truck", "alien"),
+        ("her pimp", "pimp"),
+        ("illegal aliens were", "illegal alien"),  # "alien" inside it is not reported twice
+        ("la prostituta infantil", "prostituta infantil"),
+        ("los ilegales", "ilegales"),
+        ("une prostituée mineure", "prostituée mineure"),
+        ("des clandestins", "clandestins"),
     ],
 )
 def test_terms_are_found(terms, text, term):
