@@ -63,7 +63,8 @@ def test_every_track_can_be_read_and_passed_with_the_marked_answers(client, logi
 WHERE_TO_TURN = {"knows-hotline", "knows-local-resources"}
 
 
-@pytest.mark.parametrize("slug", ["foundation", "law-enforcement", "schools", "business", "faith-ngo", "health", "coalition-leaders",
+@pytest.mark.parametrize("slug", ["foundation", "law-enforcement", "schools", "business", "faith-ngo", "health",
+                                  "coalition-leaders",
                                   "media", "consumers", "legislators"])
 def test_every_track_asks_where_to_turn_in_a_us_and_a_canadian_place(app, slug):
     quiz = curriculum().courses[slug].quiz
