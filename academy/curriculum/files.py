@@ -42,6 +42,7 @@ class Loading:
     phones: Mapping[str, Resource] = field(default_factory=dict)
     declared: set[str] = field(default_factory=set)  # resource ids, valid or not: links to them are not unknown
     rendered: dict[str, Collected] = field(default_factory=dict)
+    indicators: Mapping[str, str] | None = None  # indicators.yml: the tags quiz questions may carry
 
 
 @dataclass
@@ -220,7 +221,9 @@ def load_quiz(ld: Loading, rel: str, lang: str | None = None) -> QuizFile | None
     if parsed is None:
         return None
     errors = len(ld.report.errors)
-    parts = parse_quiz(parsed.tokens, parsed.env, rel, parsed.doc.body_line, ld.report, lang or "en")
+    parts = parse_quiz(
+        parsed.tokens, parsed.env, rel, parsed.doc.body_line, ld.report, lang or "en", ld.indicators
+    )
     complete = len(ld.report.errors) == errors
     resource_ids(ld, parsed)
     quiz = Quiz(

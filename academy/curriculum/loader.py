@@ -9,7 +9,7 @@ from academy.curriculum import checks
 from academy.curriculum.course import CourseFile, load_course
 from academy.curriculum.files import Loading
 from academy.curriculum.model import Curriculum, CurriculumError, Problem
-from academy.curriculum.registry import load_resources, load_sectors, load_terms
+from academy.curriculum.registry import load_indicators, load_resources, load_sectors, load_terms
 from academy.curriculum.source import Report, suggest
 from academy.curriculum.translated_lists import (
     load_resource_translations,
@@ -75,6 +75,7 @@ def _load_folder(
         content_checks=content_checks,
         word_bounds=word_bounds,
         declared=declared,
+        indicators=load_indicators(root, report),
     )
     ld.phones = checks.phone_index(ld.resources)
     loaded: list[CourseFile] = []

@@ -122,6 +122,8 @@ class Question:
     explanation_html: str
     context_html: str = ""  # blocks between the question's heading and its options (a scenario, say)
     line: int = field(default=0, compare=False)  # of the heading in the quiz file, for problems
+    # tags from curricula/indicators.yml ("knows-hotline"): what a right answer is evidence of, for reports
+    indicators: tuple[str, ...] = ()
 
     @property
     def correct_ids(self) -> frozenset[str]:

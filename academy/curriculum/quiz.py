@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +11,7 @@ from markdown_it.token import Token
 
 from academy.curriculum.model import Option, Question, QuestionKind
 from academy.curriculum.render import render_inline_tokens, render_tokens
-from academy.curriculum.source import Report
+from academy.curriculum.source import Report, suggest
 
 _BOX = re.compile(r"^\[([ xX])\]\s*")
 # What makes a question multiple choice or true/false, in each language the checker knows. A translated
@@ -23,6 +24,9 @@ SELECT_ALL = {
 TRUE_FALSE = {"en": ("True", "False"), "es": ("Verdadero", "Falso"), "fr": ("Vrai", "Faux")}
 _LISTS = ("bullet_list_open", "ordered_list_open")
 _NO_BOX = "an option must start with [ ] (wrong) or [x] (right)"
+# "indicator: knows-hotline" or "indicators: knows-hotline, identifies-trafficking", a paragraph of its own
+_INDICATOR = re.compile(r"^indicators?:\s*(\S.*?)\s*$", re.IGNORECASE)
+_TAG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass
@@ -52,10 +56,19 @@ def _blocks(tokens: list[Token], start: int, end: int) -> list[tuple[int, int]]:
 
 
 def parse_quiz(
-    tokens: list[Token], env: dict[str, Any], rel: str, body_line: int, report: Report, language: str = "en"
+    tokens: list[Token],
+    env: dict[str, Any],
+    rel: str,
+    body_line: int,
+    report: Report,
+    language: str = "en",
+    indicators: Mapping[str, str] | None = None,
 ) -> QuizParts:
-    """Turn a parsed quiz body into questions, reporting every malformed one."""
-    return _Reader(tokens, env, rel, body_line, report, language).read()
+    """Turn a parsed quiz body into questions, reporting every malformed one.
+
+    indicators are the tags questions may carry (from indicators.yml); None when the curriculum has no list.
+    """
+    return _Reader(tokens, env, rel, body_line, report, language, indicators).read()
 
 
 @dataclass
@@ -66,6 +79,7 @@ class _Reader:
     body_line: int
     report: Report
     language: str = "en"
+    indicators: Mapping[str, str] | None = None
 
     def line(self, index: int) -> int:
         token = self.tokens[index]
@@ -102,6 +116,8 @@ class _Reader:
         prompt = heading.content.strip()
         label = f'question "{prompt[:80]}…"' if len(prompt) > 80 else f'question "{prompt}"'
         blocks = _blocks(self.tokens, start + 3, end)
+        tags = self._tags(blocks, label)
+        blocks = [b for b in blocks if self._indicator_line(b) is None]
         at = next((k for k, (b, _) in enumerate(blocks) if self.tokens[b].type in _LISTS), None)
         if at is None:
             self.report.add(
@@ -136,7 +152,44 @@ class _Reader:
             explanation_html=render_tokens(self.tokens[quote[0] + 1 : quote[1] - 1], self.env),
             context_html=render_tokens([t for b, e in blocks[:at] for t in self.tokens[b:e]], self.env),
             line=self.line(start),
+            indicators=tags,
         )
+
+    def _indicator_line(self, block: tuple[int, int]) -> str | None:
+        """Return the tag text of a paragraph that is only "indicator: ...", else None."""
+        start, end = block
+        if self.tokens[start].type != "paragraph_open" or end - start != 3:
+            return None
+        match = _INDICATOR.match(self.tokens[start + 1].content)
+        return match.group(1) if match else None
+
+    def _tags(self, blocks: list[tuple[int, int]], label: str) -> tuple[str, ...]:
+        """Read a question's indicator tags, reporting malformed and unknown ones."""
+        tags: list[str] = []
+        for block in blocks:
+            text = self._indicator_line(block)
+            if text is None:
+                continue
+            line = self.line(block[0])
+            for tag in (t.strip() for t in text.split(",")):
+                if not _TAG.match(tag):
+                    self.report.add(self.rel, line, f'{label}: indicator "{tag}" must be an id like knows-hotline')
+                elif self.indicators is None:
+                    self.report.add(
+                        self.rel, line, f'{label}: indicator "{tag}" needs a list of indicators: add indicators.yml'
+                    )
+                elif tag not in self.indicators:
+                    self.report.add(
+                        self.rel,
+                        line,
+                        f'{label}: unknown indicator "{tag}"{suggest(tag, self.indicators)}: '
+                        "add it to indicators.yml first",
+                    )
+                elif tag in tags:
+                    self.report.add(self.rel, line, f'{label}: indicator "{tag}" is given twice')
+                else:
+                    tags.append(tag)
+        return tuple(tags)
 
     def _options(self, start: int, end: int, qid: str) -> list[Option]:
         items = [i for i in range(start, end) if self.tokens[i].type == "list_item_open" and self.tokens[i].level == 1]

@@ -13,6 +13,7 @@ from academy.curriculum.model import Resource, Sector, SubRole
 from academy.curriculum.source import LineDict, LineList, Report, describe, load_yaml, read_text
 
 SECTORS_FILE, RESOURCES_FILE, TERMS_FILE = "sectors.yml", "resources.yml", "terms.yml"
+INDICATORS_FILE = "indicators.yml"
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,28 @@ def load_terms(root: Path, report: Report) -> list[Term]:
             seen.add(term.lower())
             terms.append(Term.make(term, suggestion, reason))
     return terms
+
+
+def load_indicators(root: Path, report: Report) -> dict[str, str] | None:
+    """Load indicators.yml (optional): the tags quiz questions may carry, id to label; None without the file."""
+    if not (root / INDICATORS_FILE).is_file():
+        return None
+    indicators: dict[str, str] = {}
+    seen: dict[str, int] = {}
+    data = _load_list(root, INDICATORS_FILE, report)
+    for entry in _entries(data, INDICATORS_FILE, report, "indicators"):
+        fields = Fields(
+            entry,
+            INDICATORS_FILE,
+            report,
+            allowed=("id", "label", "description"),
+            required=("id", "label"),
+        )
+        ident, label = _id(fields, seen, "indicator"), fields.text("label")
+        fields.text("description")
+        if ident and label:
+            indicators[ident] = label
+    return indicators
 
 
 def term_pattern(term: str) -> re.Pattern[str]:

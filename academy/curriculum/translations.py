@@ -74,13 +74,9 @@ def translated_quiz(ld: Loading, rel: str, original: QuizFile, translation: Quiz
     if len(ld.report.errors) != errors:
         return None
     known = quiz.language in SELECT_ALL and quiz.language in TRUE_FALSE
-    questions = (
-        quiz.questions
-        if known
-        else tuple(
-            dataclasses.replace(q, kind=english.kind)
-            for q, english in zip(quiz.questions, source.questions, strict=True)
-        )
+    questions = tuple(  # kinds (when the language's wording is unknown) and indicators come from the English
+        dataclasses.replace(q, kind=q.kind if known else english.kind, indicators=english.indicators)
+        for q, english in zip(quiz.questions, source.questions, strict=True)
     )
     return dataclasses.replace(quiz, questions=questions, sources=quiz.sources or source.sources, outdated=outdated)
 
@@ -106,6 +102,13 @@ def _compare_question(
     ld: Loading, rel: str, number: int, mine: Question, theirs: Question, english: str, *, check_kind: bool
 ) -> None:
     where = f"question {number} ({english} line {theirs.line})"
+    if mine.indicators and set(mine.indicators) != set(theirs.indicators):
+        ld.report.add(
+            rel,
+            mine.line,
+            f"{where} has indicators {', '.join(mine.indicators)} here but "
+            f"{', '.join(theirs.indicators) or 'none'} in {english}: leave them out, translations take the original's",
+        )
     if len(mine.options) != len(theirs.options):
         ld.report.add(
             rel,
