@@ -21,11 +21,14 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 
 from academy.accounts.forms import sector_choices
 from academy.curriculum.model import Sector
+from academy.sessions.kinds import KINDS, TRAINING
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class SessionForm(FlaskForm):
+    kind = SelectField(_l("Kind of event"), choices=list(KINDS.items()), default=TRAINING,
+                       description=_l("Only a training counts towards a course and issues certificates."))
     course = SelectField(_l("Course"), validators=[DataRequired(message=_l("Choose the course taught."))])
     title = StringField(_l("Session name"), validators=[Optional(), Length(max=200)],
                         description=_l("Shown on the check-in screen. Leave empty to use the course title."))
