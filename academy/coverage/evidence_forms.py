@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, SubmitField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
 
-SCALE = [(str(n), str(n)) for n in range(1, 6)]
+SCALE = [SelectChoice(str(n), str(n)) for n in range(1, 6)]
 
 
 def _scale(label) -> RadioField:
@@ -27,7 +28,7 @@ class FeedbackForm(FlaskForm):
 
 class ChecklistForm(FlaskForm):
     question = StringField(validators=[DataRequired()])
-    answer = SelectField(_l("Answer"), choices=[("yes", _l("Yes")), ("no", _l("No"))])
+    answer = SelectField(_l("Answer"), choices=[SelectChoice("yes", _l("Yes")), SelectChoice("no", _l("No"))])
     note = TextAreaField(_l("Short note"), validators=[Optional(), Length(max=500)])
     evidence_url = URLField(_l("Evidence (a link, optional)"),
                             validators=[Optional(), URL(message=_l("Give a full address, https://...")),

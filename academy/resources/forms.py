@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField, URLField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
 
 from academy.resources.service import CATEGORIES
@@ -13,7 +14,7 @@ from academy.resources.service import CATEGORIES
 class LocalResourceForm(FlaskForm):
     name = StringField(_l("Name of the service"), validators=[DataRequired(message=_l("Give the service's name.")),
                                                               Length(max=200)])
-    category = SelectField(_l("Category"), choices=list(CATEGORIES.items()))
+    category = SelectField(_l("Category"), choices=[SelectChoice(k, v) for k, v in CATEGORIES.items()])
     languages = StringField(_l("Languages"), validators=[Optional(), Length(max=200)],
                             description=_l("Separated by commas: English, Spanish"))
     hours = StringField(_l("Hours"), validators=[Optional(), Length(max=200)])
