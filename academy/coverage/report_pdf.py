@@ -6,7 +6,9 @@ from __future__ import annotations
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from academy.coverage.arithmetic import pace
 from academy.coverage.chart import IN_PERSON, SELF_PACED, TRACK
+from academy.coverage.checklist import QUESTIONS
 from academy.coverage.report import KIND_ORDER, METHOD, Report, percent
 from academy.coverage.suppress import enough, hidden, shown
 from academy.sessions.kinds import KINDS
@@ -52,7 +54,15 @@ class ReportPdf(FPDF):
 
     def para(self, text: str, size: float = 9.5, bold: bool = False) -> None:
         self.set_font(self.face, "B" if bold else "", size)
-        self.multi_cell(0, 4.8, self.t(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, 4.8, self.t(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def fit(self, text: str, width: float) -> str:
+        """Shorten a label with an ellipsis until it fits the width (mm) in the current font."""
+        if self.get_string_width(self.t(text)) <= width:
+            return text
+        while text and self.get_string_width(self.t(text + "…")) > width:
+            text = text[:-1]
+        return text.rstrip() + "…"
 
     def bars(self, rows: list[tuple[str, int, int, int | None, str]]) -> None:
         """Horizontal bars: label, first part, second part, target marker, value words."""
@@ -64,7 +74,7 @@ class ReportPdf(FPDF):
             y = self.get_y()
             self.set_font(self.face, "", 8.5)
             self.set_xy(self.l_margin, y)
-            self.cell(50, 5, self.t(label[:34]))
+            self.cell(50, 5, self.t(self.fit(label, 49)))
             self.set_fill_color(*_rgb(TRACK))
             self.rect(left, y + 0.5, width, 4, style="F")
             self.set_fill_color(*_rgb(IN_PERSON))
@@ -112,7 +122,13 @@ def render(report: Report) -> bytes:
 
     pdf.heading("Trend and projection (people trained in at least one sector)")
     history = list(dash.total.counts.history)
-    pdf.bars([(str(p), _count_bar(n), 0, None, str(shown(n))) for p, n in zip(dash.periods, history, strict=True)])
+    rows = [(str(p), _count_bar(n), 0, None, str(shown(n))) for p, n in zip(dash.periods, history, strict=True)]
+    step = pace(history)
+    if step and step > 0 and not hidden(history[-1]):  # at the pace of the last two half-years, drawn lighter
+        rows += [(f"{period.next(k)} (projected)", 0, round(history[-1] + step * k), None,
+                  f"about {history[-1] + step * k:.0f}") for k in (1, 2)]
+    pdf.bars(rows)
+    pdf.para("Dark: people trained at the end of each half-year; light: projected at the pace of the last two.", 8.5)
     for answer in report.answers[1:3]:
         pdf.para(answer.answer, 8.5)
 
@@ -132,10 +148,14 @@ def render(report: Report) -> bytes:
               for k in KIND_ORDER if k in report.kinds] or [("No events", 0, 0, None, "0")])
 
     pdf.heading("The coordinator's checklist")
-    for answer in report.answers:
-        if answer.question in {a.question for a in report.answers[-len(report.checklist):]}:
-            pdf.para(f"{answer.question}", 9, bold=True)
-            pdf.para(answer.answer, 9)
+    for key, question in QUESTIONS.items():
+        row = report.checklist.get(key)
+        pdf.para(str(question), 9, bold=True)
+        if row is None:
+            pdf.para("Not answered yet.", 9)
+        else:
+            evidence = f" Evidence: {row.evidence_url}" if row.evidence_url else ""
+            pdf.para(f"{row.answer.capitalize()}. {row.note}{evidence} (answered {row.answered_at:%d %B %Y})", 9)
     pdf.heading("Method")
     pdf.para(METHOD, 8.5)
     return bytes(pdf.output())
