@@ -6,15 +6,16 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import select
 
 from academy.accounts.permissions import can_manage_community, role_required
 from academy.certificates.models import Certificate
 from academy.courses.catalog import curriculum, get_course
-from academy.coverage import access, checklist, feedback, report, report_export, report_pdf
+from academy.coverage import access, chart, checklist, feedback, report, report_export, report_pdf
 from academy.coverage.evidence_forms import ChecklistForm, FeedbackForm
 from academy.coverage.indicators import Words
-from academy.coverage.suppress import enough, shown
+from academy.coverage.suppress import enough, hidden, shown
 from academy.extensions import db
 from academy.sessions.kinds import KINDS
 from academy.sessions.models import Attendance, TrainingSession
@@ -24,7 +25,25 @@ bp = Blueprint("evidence", __name__, template_folder="templates")
 
 @bp.app_context_processor
 def _report_helpers() -> dict:
-    return {"shown": shown, "enough": enough, "percent": report.percent, "session_kinds": KINDS}
+    return {"shown": shown, "enough": enough, "percent": report.percent, "session_kinds": KINDS,
+            "report_charts": _charts}
+
+
+def _charts(r: report.Report, suffix: str = "") -> dict:
+    """The report's charts as SVG; a count of 1 to 4 is drawn as an empty bar (chart.py escapes every text)."""
+    def bar(n: int) -> int:
+        return 0 if hidden(n) else n
+
+    bars = [chart.Bar(row.label, bar(row.counts.in_person) if not hidden(row.counts.trained) else 0,
+                      bar(row.counts.self_paced) if not hidden(row.counts.trained) else 0, row.target)
+            for row in r.dash.rows]
+    history = [bar(n) for n in r.dash.total.counts.history]
+    periods = [str(p) for p in r.dash.periods]
+    return {
+        "bars": Markup(chart.bar_chart(f"rbars{suffix}", f"People trained per sector, end of {r.period}", bars)),  # noqa: S704
+        "trend": Markup(chart.trend_chart(f"rtrend{suffix}", "People trained in at least one sector", periods,  # noqa: S704
+                                          history)),
+    }
 
 
 def _record_feedback(form: FeedbackForm, *, community_id, course_slug: str, session_id: int | None) -> None:
@@ -100,9 +119,9 @@ def checklist_page():
                            questions=checklist.QUESTIONS, history=checklist.history(community.id, period))
 
 
-def _report(slug: str | None, period_text: str | None, *, default=None):
-    communities = access.visible_communities(current_user)
-    community = access.load_community(current_user, slug, communities) if slug or default is None else default
+def _report(slug: str | None, period_text: str | None):
+    """Build the report of the community asked for (404 unknown, 403 not the user's) and half-year."""
+    community = access.load_community(current_user, slug, access.visible_communities(current_user))
     if community is None:
         abort(404, _("No community to report on."))
     period = access.read_period(period_text)

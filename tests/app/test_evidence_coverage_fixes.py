@@ -21,7 +21,7 @@ def test_a_subrole_target_above_its_sectors_is_refused(login, client, town):
     url = "/coverage/targets?community=town-a&period=2026H1"
     response = client.post(url, data={"t__law-enforcement__": "10", "t__law-enforcement__police": "12"})
     assert response.status_code == 200
-    assert "A sub-role&#39;s target cannot be above its sector&#39;s (10)." in response.get_data(as_text=True)
+    assert "A sub-role's target cannot be above its sector's (10)." in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(Target.id))) == 0
     ok = client.post(url, data={"t__law-enforcement__": "10", "t__law-enforcement__police": "10"})
     assert ok.status_code == 302
