@@ -15,7 +15,7 @@ from academy.courses.catalog import curriculum, get_course
 from academy.coverage import access, chart, checklist, feedback, report, report_export, report_pdf
 from academy.coverage.evidence_forms import ChecklistForm, FeedbackForm
 from academy.coverage.indicators import Words
-from academy.coverage.suppress import enough, hidden, shown
+from academy.coverage.suppress import FEWER, enough, hidden, shown
 from academy.extensions import db
 from academy.sessions.kinds import KINDS
 from academy.sessions.models import Attendance, TrainingSession
@@ -35,7 +35,8 @@ def _charts(r: report.Report, suffix: str = "") -> dict:
         return 0 if hidden(n) else n
 
     bars = [chart.Bar(row.label, bar(row.counts.in_person) if not hidden(row.counts.trained) else 0,
-                      bar(row.counts.self_paced) if not hidden(row.counts.trained) else 0, row.target)
+                      bar(row.counts.self_paced) if not hidden(row.counts.trained) else 0, row.target,
+                      FEWER if hidden(row.counts.trained) else "")
             for row in r.dash.rows]
     history = [bar(n) for n in r.dash.total.counts.history]
     periods = [str(p) for p in r.dash.periods]

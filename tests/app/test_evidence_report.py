@@ -42,6 +42,7 @@ def test_counts_under_five_leave_as_fewer_than_5(login, client, town, person, ce
     assert f"trained,Law enforcement and justice,{expected}" in csv_text
     page = client.get("/coverage/report?community=town-a&period=2026H1").get_data(as_text=True)
     assert ("fewer than 5 people trained" in page) == (people == 4)
+    assert ("Law enforcement and justice: fewer than 5 trained" in page) == (people == 4)  # the chart's words
 
 
 def _meeting(community, attendees, kind="stakeholder-meeting"):
