@@ -8,6 +8,7 @@ from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional
 
+from academy.database import utcnow
 from academy.resources.service import CATEGORIES
 
 
@@ -22,6 +23,9 @@ class LocalResourceForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
     url = URLField(_l("Website"), validators=[Optional(), URL(message=_l("Give a full address, https://...")),
                                               Length(max=500)])
-    verified_on = DateField(_l("Last checked on"), validators=[DataRequired(message=_l("Give the date you last "
-                                                                                        "checked this entry."))])
+    verified_on = DateField(
+        _l("Last checked on"),
+        default=lambda: utcnow().date(),
+        validators=[DataRequired(message=_l("Give the date you last checked this entry."))],
+    )
     submit = SubmitField(_l("Save entry"))
