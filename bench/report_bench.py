@@ -7,6 +7,7 @@ feedback forms. The target: under 1 s.
 
     python bench/report_bench.py                  # both backends
     python bench/report_bench.py --backends sqlite --runs 5
+    python bench/report_bench.py --backends sqlite --reuse    # the data of the last run
 """
 
 from __future__ import annotations
@@ -17,10 +18,11 @@ from datetime import UTC, datetime
 
 import coverage_bench
 import coverage_data
-from sqlalchemy import insert, select
+from sqlalchemy import delete, func, insert, select
 
 from academy import create_app
 from academy.accounts.models import Community, User
+from academy.certificates.models import Certificate
 from academy.coverage.models import Assessment, AssessmentIndicator, Feedback
 from academy.extensions import db
 
@@ -30,6 +32,8 @@ PEOPLE = 100_000
 def add_evidence(community_id: int) -> int:
     """Add pre-tests, quizzes and feedback for the community's people; return how many assessments."""
     rng = random.Random(3)
+    for table in (AssessmentIndicator, Assessment, Feedback):  # a reused database: start again
+        db.session.execute(delete(table))
     people = list(db.session.execute(select(User.id, User.sector).where(User.community_id == community_id)))
     rows, tags, aid = [], [], 0
     for uid, sector in people[::3]:
@@ -68,7 +72,9 @@ def measure(url: str, runs: int) -> dict:
         built = report.build(community, period, sectors, courses)
         queries = counter.count - before
         timing = coverage_bench.timed(lambda: report.build(community, period, sectors, courses), runs)
-        result = {"assessments": assessments, "queries": queries, "report": timing,
+        result = {"people": db.session.scalar(select(func.count(User.id))),
+                  "certificates": db.session.scalar(select(func.count(Certificate.id))),
+                  "assessments": assessments, "queries": queries, "report": timing,
                   "trained": built.dash.total.counts.trained, "learners": built.gain_total.learners}
         db.session.remove()
         db.engine.dispose()
@@ -80,15 +86,17 @@ def main() -> None:
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--people", type=int, default=PEOPLE)
+    parser.add_argument("--reuse", action="store_true", help="keep the data of an earlier run (same --people)")
     args = parser.parse_args()
     for backend in args.backends.split(","):
         url = coverage_bench.SQLITE if backend == "sqlite" else coverage_bench.POSTGRES
         if backend != "sqlite":
             coverage_bench.ensure_postgres_database(url)
-        certificates = coverage_data.generate(url, args.people)
+        if not args.reuse:
+            coverage_data.generate(url, args.people)
         found = measure(url, args.runs)
         t = found["report"]
-        print(f"{backend}: {args.people:,} people, {certificates:,} certificates; largest community "
+        print(f"{backend}: {found['people']:,} people, {found['certificates']:,} certificates; largest community "
               f"{found['trained']:,} trained, {found['learners']:,} pre/post pairs ({found['assessments']:,} "
               f"assessments); {found['queries']} queries; report median {t['median']:.0f} ms, "
               f"min {t['min']:.0f}, worst {t['worst']:.0f}, CPU {t['cpu']:.0f} ms")
