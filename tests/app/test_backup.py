@@ -57,6 +57,16 @@ def _more_rows(world) -> None:
     db.session.add(CourseCompletion(user_id=trainee.id, course_slug="basics", version=basics.version))
     db.session.add(Target(community_id=world.ids["community"], sector="law-enforcement", subrole="police",
                           period="2026H2", headcount=40))
+    from academy.coverage import checklist, feedback, learning, periods
+
+    from academy.coverage.models import AssessmentIndicator
+
+    pre = learning.record(trainee, basics, learning.PRE, [(q, True) for q in basics.quiz.questions])
+    pre.indicators.append(AssessmentIndicator(indicator="knows-hotline", asked=1, correct=1))
+    feedback.submit(community_id=world.ids["community"], course_slug="basics", session_id=None, relevance=4,
+                    confidence_before=2, confidence_after=4, will_do="", comment="")
+    checklist.answer(world.ids["community"], periods.parse("2026H2"), "research-discovery", "yes", note="",
+                     evidence_url=None, actor=world.users["coordinator"])
     db.session.commit()
 
 
