@@ -58,7 +58,6 @@ def _more_rows(world) -> None:
     db.session.add(Target(community_id=world.ids["community"], sector="law-enforcement", subrole="police",
                           period="2026H2", headcount=40))
     from academy.coverage import checklist, feedback, learning, periods
-
     from academy.coverage.models import AssessmentIndicator
 
     pre = learning.record(trainee, basics, learning.PRE, [(q, True) for q in basics.quiz.questions])
