@@ -3,13 +3,7 @@
 from academy.accounts.models import ApiToken, Community, LoginSession, User, community_coordinators  # noqa: F401
 from academy.certificates.models import AuditEvent, Certificate  # noqa: F401
 from academy.courses.models import CourseCompletion, CourseVersion, Enrolment, LessonProgress  # noqa: F401
-from academy.coverage.models import (  # noqa: F401
-    Assessment,
-    AssessmentIndicator,
-    ChecklistAnswer,
-    Feedback,
-    Target,  # noqa: F401
-)
+from academy.coverage.models import Target  # noqa: F401
 from academy.organisations.models import Organisation, organisation_leads  # noqa: F401
 from academy.quizzes.models import QuizAttempt  # noqa: F401
 from academy.resources.models import LocalResource  # noqa: F401
