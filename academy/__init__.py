@@ -95,3 +95,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(privacy)
     app.register_blueprint(openapi)
+    from academy.coverage.evidence_views import bp as evidence
+    from academy.quizzes.pretest_views import bp as pretest
+    from academy.resources.views import bp as resources
+
+    for blueprint in (pretest, evidence, resources):
+        app.register_blueprint(blueprint)

@@ -105,6 +105,21 @@ PATHS: dict = {
                       "401": _error("Neither a valid API token nor a signed-in session"),
                       "403": _error("Not a coordinator of this community, an auditor or an admin"),
                       "404": _error("No such community")}}},
+    "/api/v1/coverage/report": {"get": {
+        "summary": "A community's bi-annual report: coverage, knowledge gain, indicators, events, checklist, local "
+                   "services, feedback and each question answered in words; counts of 1 to 4 people read "
+                   "\"fewer than 5\"", "operationId": "getReport",
+        "security": [{"bearer": []}, {"session": []}],
+        "parameters": [
+            {"name": "community", "in": "query", "required": True, "schema": {"type": "string"},
+             "description": "The community's slug"},
+            {"name": "period", "in": "query", "required": False, "schema": {"type": "string"},
+             "description": "A half-year such as 2026H2; the current one when left out"}],
+        "responses": {"200": _json({"type": "object"}, "The report"),
+                      "400": _error("No community named, or a period that cannot be read"),
+                      "401": _error("Neither a valid API token nor a signed-in session"),
+                      "403": _error("Not a coordinator of this community, an auditor or an admin"),
+                      "404": _error("No such community")}}},
 }
 
 

@@ -139,6 +139,19 @@ TABLE: dict[str, Route] = {
     "coverage.compare": Route(only(*AUDITORS)),
     "coverage.targets": Route(only(*REVOKERS), only_post(*REVOKERS)),
     "coverage.coverage_api.coverage": Route(only(*VIEWERS, anonymous=401), query={"community": "community"}),
+    # --- evidence for funders: pre-test, feedback, checklist, the report, local services -------------------
+    "coverage.copy_targets": Route(None, only_post(*REVOKERS)),
+    "pretest.take": Route(signed_in(404), signed_in(404)),  # the test curricula's basics has no pre-test
+    "evidence.session_feedback": Route(only("trainee"), only_post("trainee")),  # those who attended
+    "evidence.course_feedback": Route(only("trainee"), only_post("trainee")),  # those who hold its certificate
+    "evidence.checklist_page": Route(only(*REVOKERS), only_post(*REVOKERS)),
+    "evidence.report_page": Route(only(*VIEWERS)),
+    "evidence.report_pdf_download": Route(only(*VIEWERS)),
+    "evidence.report_csv": Route(only(*VIEWERS)),
+    "evidence.report_api": Route(only(*VIEWERS, anonymous=401), query={"community": "community"}),
+    "resources.manage": Route(only(*REVOKERS), only_post(*REVOKERS)),
+    "resources.edit": Route(only(*REVOKERS), only_post(*REVOKERS)),
+    "resources.delete": Route(None, only_post(*REVOKERS)),
 }
 
 
@@ -150,4 +163,5 @@ GET_WRITES: dict[str, set[str]] = {
     "certificates.verify": {"audit_event"},  # each verification is logged (no personal data)
     "certificates_api.certificate": {"audit_event"},
     "coverage.coverage_api.coverage": {"api_token"},  # last_used_at of a token, at most once a minute
+    "evidence.report_api": {"api_token"},  # the same, for the report's JSON
 }

@@ -69,6 +69,11 @@ def build_world(app: Flask, make_user, make_community) -> World:
     attendance = Attendance(session_id=session.id, user_id=trainee.id, method="manual")
     db.session.add(attendance)
     token, _secret = tokens.create_token(world.users["coordinator"], "Report script")
+    from academy.resources.models import LocalResource
+
+    entry = LocalResource(community_id=riverside.id, name="Riverside shelter", category="shelter",
+                          verified_on=now.date())
+    db.session.add(entry)
     db.session.commit()
     world.ids = {"certificate": certificate.id, "session": session.id, "attempt": attempt.id,
                  "community": riverside.id}
@@ -79,7 +84,7 @@ def build_world(app: Flask, make_user, make_community) -> World:
         "checkin_token": checkin_codes.code_at(session.secret, session.id, now.timestamp())[0],
         "ticket": checkin.make_ticket(app.config["SECRET_KEY"], session.id, "qr", "another-browser"),
         "list_id": publish.STATUS_LIST_ID, "filename": "academy.css", "community_id": riverside.id,
-        "token_id": token.id, "community": riverside.slug,
+        "token_id": token.id, "community": riverside.slug, "entry_id": entry.id,
     }
     return world
 

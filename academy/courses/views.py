@@ -97,6 +97,8 @@ def enrol(slug: str):
         prerequisites_unmet(course, exc.missing)
     db.session.commit()
     progress = service.load_progress(current_user, [course])[slug]
+    if course.pretest and not progress.done_lessons:  # the pre-test comes before the first lesson
+        return redirect(url_for("pretest.take", slug=slug))
     return redirect(service.next_step(progress)[0])
 
 

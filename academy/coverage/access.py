@@ -25,9 +25,16 @@ def visible_communities(user) -> list[Community]:
     return list(db.session.scalars(query))
 
 
+def own_first(user, communities: list[Community]) -> list[Community]:
+    """Put the user's own community first, so pages open on it rather than on the first by name."""
+    own = [c for c in communities if c.id == getattr(user, "community_id", None)]
+    return own + [c for c in communities if c not in own]
+
+
 def load_community(user, slug: str | None, default: list[Community]) -> Community | None:
     """Return the community asked for (404 unknown, 403 not the user's), or the first visible one."""
     if not slug:
+        default = own_first(user, default)
         return default[0] if default else None
     community = db.session.scalar(select(Community).where(Community.slug == slug))
     if community is None:

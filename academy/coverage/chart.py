@@ -30,6 +30,7 @@ class Bar:
     in_person: int
     self_paced: int
     target: int | None = None
+    words: str = ""  # said instead of the value when set ("fewer than 5" in a report that leaves the coalition)
 
     @property
     def value(self) -> int:
@@ -57,7 +58,8 @@ def _rect(x: float, y: float, width: float, height: float, fill: str) -> str:
 
 
 def _value_words(bar: Bar) -> str:
-    return f"{bar.value} of {bar.target}" if bar.target else str(bar.value)
+    value = bar.words or str(bar.value)
+    return f"{value} of {bar.target}" if bar.target else value
 
 
 def bar_chart(chart_id: str, title: str, bars: Sequence[Bar]) -> str:
@@ -77,7 +79,8 @@ def bar_chart(chart_id: str, title: str, bars: Sequence[Bar]) -> str:
             x = min(track * bar.target / scale, track - 3)
             body.append(_rect(x, top + 2, 3, 24, TARGET))
     desc = "; ".join(
-        f"{b.label}: {b.value} trained ({b.in_person} in person, {b.self_paced} self-paced)"
+        (f"{b.label}: {b.words} trained" if b.words else
+         f"{b.label}: {b.value} trained ({b.in_person} in person, {b.self_paced} self-paced)")
         + (f", target {b.target}" if b.target else ", no target")
         for b in bars
     )

@@ -75,6 +75,17 @@ class TargetsBase(FlaskForm):
         """Return the headcount typed for each row; None where left blank (no target)."""
         return {(sector, subrole): self[target_field_name(sector, subrole)].data for sector, subrole, _ in self.rows}
 
+    def validate(self, extra_validators=None) -> bool:
+        """Check each field, then that no sub-role's target is above its sector's."""
+        ok = super().validate(extra_validators)
+        for sector, subrole, _label in self.rows:
+            whole = self[target_field_name(sector, "")].data if subrole else None
+            field = self[target_field_name(sector, subrole)]
+            if subrole and whole is not None and field.data is not None and field.data > whole:
+                field.errors.append(_l("A sub-role's target cannot be above its sector's (%(whole)s).", whole=whole))
+                ok = False
+        return ok
+
     def fill(self, targets: dict[tuple[str, str], int]) -> None:
         for (sector, subrole), headcount in targets.items():
             name = target_field_name(sector, subrole)

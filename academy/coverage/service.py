@@ -96,6 +96,14 @@ def comparison(period: Period, sectors: Iterable[Sector], community_ids: Iterabl
     return {"trained": found["sector"], "totals": totals, "targets": targets}
 
 
+def copy_targets(community_id: int, period: Period) -> int:
+    """Copy a half-year's targets to the next one where the next has none yet; return how many were copied."""
+    following = period.next()
+    have = targets_for(community_id, following)
+    copied = {key: n for key, n in targets_for(community_id, period).items() if key not in have}
+    return save_targets(community_id, following, copied) if copied else 0
+
+
 def save_targets(community_id: int, period: Period, values: Mapping[tuple[str, str], int | None]) -> int:
     """Set, change or clear (None) targets for a community and period; return how many changed."""
     existing = {

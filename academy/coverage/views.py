@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from academy.accounts.forms import EmptyForm
 from academy.accounts.permissions import can_manage_community, role_required
 from academy.courses.catalog import curriculum
 from academy.coverage import access, chart, export, forms, indicators, service
@@ -166,8 +167,28 @@ def targets():
         return redirect(url_for("coverage.dashboard", community=community.slug, period=str(period)))
     copied = _prefill(form, community.id, period) if request.method == "GET" else None
     return render_template(
-        "coverage/targets.html", form=form, community=community, period=period, copied=copied, selector_form=selector
+        "coverage/targets.html",
+        form=form,
+        community=community,
+        period=period,
+        copied=copied,
+        selector_form=selector,
+        copy_form=EmptyForm(),
     )
+
+
+@bp.post("/coverage/targets/copy")
+@role_required("coordinator", "admin")
+def copy_targets():
+    """Copy a half-year's targets to the next half-year (those already set there stay)."""
+    _managed, community = _managed_community()
+    if community is None or not EmptyForm().validate_on_submit():
+        abort(400)
+    period = access.read_period(request.args.get("period"))
+    copied = service.copy_targets(community.id, period)
+    db.session.commit()
+    flash(_("%(num)s targets copied to %(period)s.", num=copied, period=period.next()), "success")
+    return redirect(url_for("coverage.targets", community=community.slug, period=str(period.next())))
 
 
 def _prefill(form, community_id: int, period) -> str | None:

@@ -44,6 +44,7 @@ COURSE_FIELDS = (
     "quiz",
     "subroles",
     "sources",
+    "pretest",
 )
 COURSE_REQUIRED = ("slug", "title", "sector", "summary", "audience", "sources")
 RULES = ("lessons", "quiz", "attendance")
@@ -228,7 +229,41 @@ def _course(
         version="",
         subroles=subroles(ld, parsed, sector),
         path=ld.report.display(parsed.rel),
+        pretest=_pretest(fields, quiz),
     )
+
+
+def _pretest(fields: Fields, quiz: Quiz | None) -> tuple[str, ...]:
+    """Read `pretest: 5` (a draw of five quiz questions) or `pretest: [1, 4, 9]` (these quiz questions).
+
+    A draw takes the questions carrying an indicator first, then others spread evenly through the quiz, so
+    every learner sees the same pre-test and the report can compare it with the quiz.
+    """
+    if "pretest" not in fields.data:
+        return ()
+    value = fields.data["pretest"]
+    if quiz is None or not quiz.questions:
+        fields.error("pretest", "a pre-test is drawn from the quiz, and the course has no quiz.md")
+        return ()
+    questions = quiz.questions
+    if isinstance(value, int) and not isinstance(value, bool):
+        if not 1 <= value <= len(questions):
+            fields.error("pretest", f"pretest: draw from 1 to {len(questions)} questions (the quiz has that many)")
+            return ()
+        tagged = [q.id for q in questions if q.indicators]
+        rest = [q.id for q in questions if not q.indicators]
+        step = len(rest) / max(value - len(tagged), 1)
+        spread = [rest[int(i * step)] for i in range(max(value - len(tagged), 0)) if int(i * step) < len(rest)]
+        chosen = set(tagged[:value] + spread)
+        return tuple(q.id for q in questions if q.id in chosen)
+    if isinstance(value, list) and value and all(isinstance(n, int) and not isinstance(n, bool) for n in value):
+        wrong = [n for n in value if not 1 <= n <= len(questions)]
+        if wrong:
+            fields.error("pretest", f"pretest: the quiz has questions 1 to {len(questions)}, not {wrong[0]}")
+            return ()
+        return tuple(questions[n - 1].id for n in sorted(set(value)))
+    fields.error("pretest", "pretest: give a number of quiz questions to draw (pretest: 5) or their numbers ([1, 4])")
+    return ()
 
 
 def _sub_int(fields: Fields | None, key: str, default: int) -> int:

@@ -192,6 +192,7 @@ class Course:
     languages: tuple[str, ...] = ()  # languages other than English that some file of the course is in
     # course.<language>.md; certificates always print the English title, so only pages use these.
     translations: dict[str, CourseText] = field(default_factory=dict, compare=False, hash=False)
+    pretest: tuple[str, ...] = ()  # quiz question ids asked before the first lesson, never graded
 
     def lesson(self, slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)

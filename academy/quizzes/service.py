@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from academy.courses import service as courses
+from academy.coverage import learning
 from academy.curriculum.model import Course, Question
 from academy.database import utcnow
 from academy.extensions import db
@@ -169,6 +170,9 @@ def submit_attempt(user, course: Course, attempt: QuizAttempt, answers: dict[str
     if done.rowcount != 1:
         raise QuizError(N_("This attempt has already been submitted."))
     db.session.refresh(attempt)
+    if not learning.has_taken(user.id, course.slug, learning.POST):  # the first attempt is the post-test
+        marks = {r.question_id: r.correct for r in result.per_question}
+        learning.record(user, course, learning.POST, [(q, marks[q.id]) for q in questions], now=attempt.submitted_at)
     log.info("user %s submitted quiz attempt %s on %s: %s%%", user.id, attempt.id, course.slug,
              result.score_percent)
     if result.passed:

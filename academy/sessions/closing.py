@@ -22,6 +22,7 @@ from academy.courses import service as courses
 from academy.courses.catalog import get_course
 from academy.curriculum.model import Course
 from academy.database import utcnow
+from academy.sessions.kinds import TRAINING
 from academy.sessions.models import TrainingSession
 from academy.sessions.service import SessionError, audit
 
@@ -76,7 +77,7 @@ def close_session(session: TrainingSession, actor, now: datetime | None = None) 
         user = attendance.user
         if user is None or not user.is_active:
             summary.walk_ins += 1
-        elif course is not None and _complete(session, course, user, now):
+        elif course is not None and session.kind == TRAINING and _complete(session, course, user, now):
             summary.completed.append(user.id)
         else:
             summary.waiting.append(user.id)

@@ -17,15 +17,19 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from academy.accounts.forms import sector_choices
 from academy.curriculum.model import Sector
+from academy.sessions.kinds import KINDS, TRAINING
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class SessionForm(FlaskForm):
+    kind = SelectField(_l("Kind of event"), choices=[SelectChoice(k, v) for k, v in KINDS.items()], default=TRAINING,
+                       description=_l("Only a training counts towards a course and issues certificates."))
     course = SelectField(_l("Course"), validators=[DataRequired(message=_l("Choose the course taught."))])
     title = StringField(_l("Session name"), validators=[Optional(), Length(max=200)],
                         description=_l("Shown on the check-in screen. Leave empty to use the course title."))

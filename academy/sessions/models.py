@@ -34,6 +34,8 @@ class TrainingSession(db.Model):
     require_quiz: Mapped[bool] = mapped_column(default=False)
     secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(32))  # rotating codes
     status: Mapped[str] = mapped_column(String(16), default="scheduled")  # scheduled | cancelled | closed
+    # training | outreach | workshop | listening-group | stakeholder-meeting | campaign (sessions/kinds.py)
+    kind: Mapped[str] = mapped_column(String(24), default="training", server_default="training")
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -51,7 +51,7 @@ def audit(action: str, session: TrainingSession, actor, now: datetime | None = N
 
 def save_session(session: TrainingSession | None, actor, *, course_slug: str, title: str, starts_at: datetime,
                  ends_at: datetime, place: str, community_id: int | None, capacity: int | None,
-                 require_quiz: bool, trainers: list[User]) -> TrainingSession:
+                 require_quiz: bool, trainers: list[User], kind: str = "training") -> TrainingSession:
     """Create a session (session=None) or update one; the actor, if a trainer, stays among the trainers."""
     if ends_at <= starts_at:
         raise SessionError("The session must end after it starts.")
@@ -63,7 +63,7 @@ def save_session(session: TrainingSession | None, actor, *, course_slug: str, ti
         db.session.add(session)
     session.course_slug, session.title, session.place = course_slug, title.strip(), place.strip()
     session.starts_at, session.ends_at, session.community_id = starts_at, ends_at, community_id
-    session.capacity, session.require_quiz = capacity, require_quiz
+    session.capacity, session.require_quiz, session.kind = capacity, require_quiz, kind
     people = list(dict.fromkeys(trainers))
     if actor.role == "trainer" and actor not in people:
         people.append(actor)

@@ -94,6 +94,7 @@ def _session_form(session: TrainingSession | None) -> SessionForm:
         form.ends_at.data = session.ends_at.astimezone(zone()).replace(tzinfo=None)
         form.community.data = str(session.community_id or "")
         form.capacity.data, form.require_quiz.data = session.capacity, session.require_quiz
+        form.kind.data = session.kind
         form.trainers.data = [t.id for t in session.trainers]
     elif session is None and not form.is_submitted() and current_user.role == "trainer":
         form.trainers.data = [current_user.id]
@@ -114,7 +115,7 @@ def _save(form: SessionForm, session: TrainingSession | None) -> TrainingSession
             community_id=int(form.community.data) if form.community.data else None,
             capacity=form.capacity.data,
             require_quiz=closing.quiz_required_by(course, form.require_quiz.data),
-            trainers=chosen)
+            trainers=chosen, kind=form.kind.data)
     except service.SessionError as exc:
         form.ends_at.errors.append(str(exc))
         return None
