@@ -95,3 +95,9 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(privacy)
     app.register_blueprint(openapi)
+    from academy.admin.views import bp as admin
+    from academy.admin.views import logo_bp as community_logo
+    from academy.organisations.views import bp as organisations
+
+    for blueprint in (admin, community_logo, organisations):
+        app.register_blueprint(blueprint)

@@ -69,6 +69,14 @@ def build_world(app: Flask, make_user, make_community) -> World:
     attendance = Attendance(session_id=session.id, user_id=trainee.id, method="manual")
     db.session.add(attendance)
     token, _secret = tokens.create_token(world.users["coordinator"], "Report script")
+    from academy.organisations.models import Organisation
+
+    organisation = Organisation(community_id=riverside.id, name="Riverside Police Department",
+                                sector="law-enforcement")
+    db.session.add(organisation)
+    db.session.flush()
+    trainee.organisation_id, trainee.shares_with_organisation = organisation.id, True
+    organisation.leads.append(trainee)
     db.session.commit()
     world.ids = {"certificate": certificate.id, "session": session.id, "attempt": attempt.id,
                  "community": riverside.id}
@@ -80,6 +88,7 @@ def build_world(app: Flask, make_user, make_community) -> World:
         "ticket": checkin.make_ticket(app.config["SECRET_KEY"], session.id, "qr", "another-browser"),
         "list_id": publish.STATUS_LIST_ID, "filename": "academy.css", "community_id": riverside.id,
         "token_id": token.id, "community": riverside.slug,
+        "user_id": trainee.id, "merge_id": 1, "organisation_id": organisation.id,
     }
     return world
 
