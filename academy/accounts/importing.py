@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from academy.accounts import signin
 from academy.accounts.models import ROLES, Community, User
@@ -167,6 +167,8 @@ def apply(preview: Preview, *, actor: User | None, invite: Callable[[User], None
     organisations = {(o.community_id, o.name.lower()): o for o in db.session.scalars(select(Organisation))}
     good = preview.good
     existing = _existing(r.email for r in good)
+    new: list[dict] = []
+    coordinators: list[tuple[str, Community]] = []
     for row in good:
         community = communities.get(row.community.lower()) if row.community else None
         organisation = None
@@ -180,19 +182,22 @@ def apply(preview: Preview, *, actor: User | None, invite: Callable[[User], None
                 organisations[key] = organisation
         user = existing.get(row.email)
         if user is None:
-            user = User(email=row.email, name=row.name, role=row.role)
-            outcome.created.append(user)
-            db.session.add(user)
-        else:
-            if user.role != row.role:
-                if user.role == "admin":
-                    row.errors.append("An admin's role is changed on their own page, not by import.")
-                    outcome.skipped.append(row)
-                    continue
-                user.role = row.role
-                signin.end_all(user)
-            user.name = row.name
-            outcome.updated += 1
+            new.append({"email": row.email, "name": row.name, "role": row.role,
+                        "community_id": community.id if community else None,
+                        "organisation_id": organisation.id if organisation else None,
+                        "sector": row.sector or None, "subrole": (row.subrole or None) if row.sector else None})
+            if row.role == "coordinator" and community is not None:
+                coordinators.append((row.email, community))
+            continue
+        if user.role != row.role:
+            if user.role == "admin":
+                row.errors.append("An admin's role is changed on their own page, not by import.")
+                outcome.skipped.append(row)
+                continue
+            user.role = row.role
+            signin.end_all(user)
+        user.name = row.name
+        outcome.updated += 1
         if community is not None:
             user.community = community
             if row.role == "coordinator" and community not in user.coordinated_communities:
@@ -201,6 +206,12 @@ def apply(preview: Preview, *, actor: User | None, invite: Callable[[User], None
             user.organisation_id = organisation.id
         if row.sector:
             user.sector, user.subrole = row.sector, row.subrole or None
+    if new:  # one multi-row INSERT: the ORM unit of work costs about a millisecond a person
+        db.session.execute(insert(User), new)
+        created = _existing(r["email"] for r in new)
+        outcome.created = [created[r["email"]] for r in new]
+        for email, community in coordinators:
+            created[email].coordinated_communities.append(community)
     db.session.flush()
     if invite is not None:
         for user in outcome.created:

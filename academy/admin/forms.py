@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import EmailField, HiddenField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -41,6 +41,7 @@ class ImportForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     upload = HiddenField(validators=[DataRequired(), Length(max=64)])
+    invite = BooleanField(_l("Email each new person an invitation to set their password"), default=True)
     submit = SubmitField(_l("Import the good rows"))
 
 

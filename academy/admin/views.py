@@ -234,7 +234,7 @@ def import_people():
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return render_template("admin/import.html", form=form, preview=preview,
-                           confirm=forms.ConfirmImportForm(upload=upload, formdata=None))
+                           confirm=forms.ConfirmImportForm(upload=upload, invite=True, formdata=None))
 
 
 @bp.post("/import/confirm")
@@ -248,7 +248,8 @@ def confirm_import():
         flash(_("That upload is gone; choose the file again."), "error")
         return redirect(url_for(".import_people"))
     preview = importing.read(path.read_text(encoding="utf-8"), sectors=curriculum().sectors)
-    outcome = importing.apply(preview, actor=current_user, invite=invitations.send_invitation)
+    outcome = importing.apply(preview, actor=current_user,
+                              invite=invitations.send_invitation if form.invite.data else None)
     db.session.commit()
     path.unlink(missing_ok=True)
     flash(_("%(created)s people invited, %(updated)s updated, %(skipped)s rows left out.",
