@@ -101,3 +101,6 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (admin, community_logo, organisations):
         app.register_blueprint(blueprint)
+    from academy import timezones
+
+    timezones.init_app(app)

@@ -43,6 +43,8 @@ def is_valid(name: str | None) -> bool:
 
 def zone(where=None) -> ZoneInfo:
     """The zone of a community, a session (its community's), or a zone name; UTC when there is none."""
+    if isinstance(where, ZoneInfo):
+        return where
     name = where
     if hasattr(where, "community"):  # a training session
         where = where.community
@@ -84,3 +86,9 @@ def local_time(moment: datetime | None, where=None, fmt: str = LONG, locale: str
     else:
         text = moment.astimezone(tz).strftime(fmt)
     return f"{text} ({zone_name(tz.key, moment)})" if named else text
+
+
+def init_app(app) -> None:
+    """Make `local_time` and `zone_name` Jinja filters: `{{ moment|local_time(session) }}`, `{{ session|zone_name }}`."""
+    app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(zone_name, "zone_name")
