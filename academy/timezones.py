@@ -89,6 +89,6 @@ def local_time(moment: datetime | None, where=None, fmt: str = LONG, locale: str
 
 
 def init_app(app) -> None:
-    """Make `local_time` and `zone_name` Jinja filters: `{{ moment|local_time(session) }}`, `{{ session|zone_name }}`."""
+    """Make `local_time` and `zone_name` Jinja filters (`{{ moment|local_time(session) }}`)."""
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(zone_name, "zone_name")

@@ -31,7 +31,8 @@ class PeopleError(ValueError):
 def record(actor: User | None, action: str, subject_type: str, subject_id, **detail) -> AuditEvent:
     """Append one audit event for an admin change, with the actor's name as it is now."""
     event = AuditEvent(at=utcnow(), actor_id=getattr(actor, "id", None), action=action, subject_type=subject_type,
-                       subject_id=str(subject_id), detail={"actor_name": getattr(actor, "name", "command line"), **detail})
+                       subject_id=str(subject_id),
+                       detail={"actor_name": getattr(actor, "name", "command line"), **detail})
     db.session.add(event)
     return event
 

@@ -203,14 +203,14 @@ def test_import_previews_then_imports_and_updates_existing(app, client, login, m
     login("admin", sector=None, subrole=None)
     make_community("riverside")
     existing = make_user("trainee", email="old@example.org", name="Old Name")
-    body = ("name,email,role,community,organisation,sector,sub-role\r\n"
-            "Ana Ruiz,ana@example.org,trainee,riverside,Riverside Police Department,law-enforcement,police\r\n"
-            "New Name,OLD@example.org,trainee,riverside,,,\r\n"
-            "No Email,,trainee,,,,\r\n"
-            "Bad Email,not-an-email,trainee,,,,\r\n"
-            "Twice,ana@example.org,trainee,,,,\r\n"
-            "Wrong role,w@example.org,emperor,,,,\r\n"
-            "Nowhere,n@example.org,trainee,atlantis,,,\r\n").encode()
+    body = (b"name,email,role,community,organisation,sector,sub-role\r\n"
+            b"Ana Ruiz,ana@example.org,trainee,riverside,Riverside Police Department,law-enforcement,police\r\n"
+            b"New Name,OLD@example.org,trainee,riverside,,,\r\n"
+            b"No Email,,trainee,,,,\r\n"
+            b"Bad Email,not-an-email,trainee,,,,\r\n"
+            b"Twice,ana@example.org,trainee,,,,\r\n"
+            b"Wrong role,w@example.org,emperor,,,,\r\n"
+            b"Nowhere,n@example.org,trainee,atlantis,,,\r\n")
     page = upload(client, body).get_data(as_text=True)
     assert "1 new people, 1 updated, 5 rows with problems" in page
     for message in ("The email is missing", "is not an email address", "The same email is on row 2",
