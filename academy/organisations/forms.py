@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 
 class OrganisationForm(FlaskForm):
@@ -18,7 +18,11 @@ class OrganisationForm(FlaskForm):
 
 
 class LeadForm(FlaskForm):
-    user_id = SelectField(_l("Member"), coerce=int)
+    email = EmailField(_l("Email of the member who will lead"),
+                       validators=[DataRequired(), Email(message=_l("Enter a valid email address.")),
+                                   Length(max=254)],
+                       description=_l("Members are not listed here: those who did not agree to share are never "
+                                      "named."))
     submit = SubmitField(_l("Make a lead"))
 
 

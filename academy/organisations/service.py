@@ -69,8 +69,8 @@ def create_organisation(community: Community, name: str, sector: str | None, *, 
     return organisation
 
 
-def grant_lead(organisation: Organisation, user: User, *, actor: User) -> None:
-    if user.organisation_id != organisation.id:
+def grant_lead(organisation: Organisation, user: User | None, *, actor: User) -> None:
+    if user is None or user.organisation_id != organisation.id or user.deleted_at is not None:
         raise PeopleError("Only a member of the organisation can lead it.")
     if user not in organisation.leads:
         organisation.leads.append(user)

@@ -16,6 +16,7 @@ from academy.accounts.permissions import (
     can_manage_organisation,
     role_required,
 )
+from academy.accounts.service import find_by_email
 from academy.courses.catalog import curriculum
 from academy.extensions import db
 from academy.organisations import forms, service
@@ -85,14 +86,8 @@ def show(organisation_id: int):
     lead_form = None
     if can_manage_organisation(current_user, organisation):
         lead_form = forms.LeadForm(formdata=None)
-        lead_form.user_id.choices = [SelectChoice(m.id, m.name) for m in _members(organisation)]
     return render_template("organisations/show.html", report=service.members_report(organisation),
                            organisation=organisation, lead_form=lead_form, invite_form=forms.InviteForm(formdata=None))
-
-
-def _members(organisation: Organisation) -> list[User]:
-    return list(db.session.scalars(db.select(User).where(
-        User.organisation_id == organisation.id, User.deleted_at.is_(None)).order_by(User.name)))
 
 
 @bp.get("/organisations/<int:organisation_id>/members.csv")
@@ -131,17 +126,16 @@ def invite(organisation_id: int):
 def grant_lead(organisation_id: int):
     organisation = _managed(organisation_id)
     form = forms.LeadForm()
-    form.user_id.choices = [SelectChoice(m.id, m.name) for m in _members(organisation)]
     if form.validate_on_submit():
         try:
-            service.grant_lead(organisation, db.session.get(User, form.user_id.data), actor=current_user)
+            service.grant_lead(organisation, find_by_email(form.email.data), actor=current_user)
         except PeopleError as exc:
             flash(str(exc), "error")
         else:
             db.session.commit()
             flash(_("They now lead the organisation."), "success")
     else:
-        flash(_("Choose a member."), "error")
+        flash(_("Enter the member's email address."), "error")
     return redirect(url_for(".show", organisation_id=organisation.id))
 
 
