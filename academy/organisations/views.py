@@ -31,6 +31,12 @@ def _private(response):
     return response
 
 
+@bp.app_context_processor
+def _helpers() -> dict:
+    return {"led_organisations": lambda user: [o for o in service.organisations_for(user)
+                                               if any(lead.id == user.id for lead in o.leads)]}
+
+
 def _led(organisation_id: int) -> Organisation:
     organisation = db.get_or_404(Organisation, organisation_id)
     if not can_lead_organisation(current_user, organisation):
