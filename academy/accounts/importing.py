@@ -60,7 +60,8 @@ class Preview:
 
 @dataclass
 class Outcome:
-    created: list[User] = field(default_factory=list)
+    created: int = 0
+    invited: list[User] = field(default_factory=list)
     updated: int = 0
     skipped: list[Row] = field(default_factory=list)
 
@@ -208,15 +209,18 @@ def apply(preview: Preview, *, actor: User | None, invite: Callable[[User], None
             user.sector, user.subrole = row.sector, row.subrole or None
     if new:  # one multi-row INSERT: the ORM unit of work costs about a millisecond a person
         db.session.execute(insert(User), new)
-        created = _existing(r["email"] for r in new)
-        outcome.created = [created[r["email"]] for r in new]
+        outcome.created = len(new)
+        # load the new accounts back only when they are needed: to invite them, or to link coordinators
+        wanted = [r["email"] for r in new] if invite is not None else [email for email, _ in coordinators]
+        created = _existing(wanted)
         for email, community in coordinators:
             created[email].coordinated_communities.append(community)
+        if invite is not None:
+            outcome.invited = [created[email] for email in wanted]
     db.session.flush()
-    if invite is not None:
-        for user in outcome.created:
-            invite(user)
-    record(actor, "user.imported", "import", "-", created=len(outcome.created), updated=outcome.updated,
+    for user in outcome.invited:
+        invite(user)
+    record(actor, "user.imported", "import", "-", created=outcome.created, updated=outcome.updated,
            skipped=len(outcome.skipped) + len(preview.bad))
     db.session.flush()
     return outcome

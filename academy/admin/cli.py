@@ -53,7 +53,7 @@ def import_users(file: Path, no_invitations: bool) -> None:
     db.session.commit()
     for row in preview.bad + outcome.skipped:
         click.echo(f"{file}:row {row.line}: {' '.join(row.errors)}", err=True)
-    click.echo(f"{len(outcome.created)} created, {outcome.updated} updated, "
+    click.echo(f"{outcome.created} created, {outcome.updated} updated, "
                f"{len(preview.bad) + len(outcome.skipped)} left out")
     if preview.problems or preview.bad or outcome.skipped:
         sys.exit(1)

@@ -253,7 +253,7 @@ def confirm_import():
     db.session.commit()
     path.unlink(missing_ok=True)
     flash(_("%(created)s people invited, %(updated)s updated, %(skipped)s rows left out.",
-            created=len(outcome.created), updated=outcome.updated,
+            created=outcome.created, updated=outcome.updated,
             skipped=len(preview.bad) + len(outcome.skipped)), "success")
     return redirect(url_for(".people_list"))
 
