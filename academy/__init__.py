@@ -101,3 +101,12 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (pretest, evidence, resources):
         app.register_blueprint(blueprint)
+    from academy.admin.views import bp as admin
+    from academy.admin.views import logo_bp as community_logo
+    from academy.organisations.views import bp as organisations
+
+    for blueprint in (admin, community_logo, organisations):
+        app.register_blueprint(blueprint)
+    from academy import timezones
+
+    timezones.init_app(app)

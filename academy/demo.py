@@ -14,6 +14,8 @@ COMMUNITIES = [
     ("fraser-valley", "Fraser Valley Community Action Team", "ca-bc"),
 ]
 
+DEMO_ZONES = {"riverside": "America/Chicago", "fraser-valley": "America/Vancouver"}
+
 USERS = [
     # email, name, role, sector, subrole, community
     ("admin@demo.academy", "Ada Admin", "admin", None, None, "riverside"),
@@ -32,6 +34,9 @@ def populate() -> list[str]:
     """Create the demo data if missing and return the lines to print (logins, codes)."""
     communities = {slug: accounts.get_or_create_community(slug, name, jurisdiction)
                    for slug, name, jurisdiction in COMMUNITIES}
+    for slug, zone in DEMO_ZONES.items():  # set once; an admin may change it later
+        if communities[slug].timezone == "UTC":
+            communities[slug].timezone = zone
     users = {}
     for email, name, role, sector, subrole, community in USERS:
         user = accounts.find_by_email(email)

@@ -1,6 +1,13 @@
 """Import every model so Alembic and create_all (tests only) see the whole schema."""
 
-from academy.accounts.models import ApiToken, Community, LoginSession, User, community_coordinators  # noqa: F401
+from academy.accounts.models import (  # noqa: F401
+    AccountMerge,  # noqa: F401
+    ApiToken,
+    Community,
+    LoginSession,
+    User,
+    community_coordinators,
+)
 from academy.certificates.models import AuditEvent, Certificate  # noqa: F401
 from academy.courses.models import CourseCompletion, CourseVersion, Enrolment, LessonProgress  # noqa: F401
 from academy.coverage.models import Target  # noqa: F401

@@ -152,6 +152,30 @@ TABLE: dict[str, Route] = {
     "resources.manage": Route(only(*REVOKERS), only_post(*REVOKERS)),
     "resources.edit": Route(only(*REVOKERS), only_post(*REVOKERS)),
     "resources.delete": Route(None, only_post(*REVOKERS)),
+    # --- the admin console (admins only) --------------------------------------------------------------------
+    "admin.people_list": Route(only("admin")),
+    "admin.person": Route(only("admin")),
+    "admin.change_role": Route(None, only_post("admin")),
+    "admin.set_communities": Route(None, only_post("admin")),
+    "admin.deactivate": Route(None, only_post("admin")),
+    "admin.reactivate": Route(None, only_post("admin")),
+    "admin.password_link": Route(None, only_post("admin")),
+    "admin.merge": Route(None, only_post("admin")),
+    "admin.undo_merge": Route(None, only_post("admin")),
+    "admin.import_people": Route(only("admin"), only_post("admin")),
+    "admin.confirm_import": Route(None, only_post("admin")),
+    "admin.communities": Route(only("admin")),
+    "admin.new_community": Route(only("admin"), only_post("admin")),
+    "admin.edit_community": Route(only("admin"), only_post("admin")),
+    "community_logo.logo": Route(everyone(404)),  # public, but the world's community has no logo
+    # --- organisations (the trainee is a member and the lead of the world's organisation) -------------------
+    "organisations.index": Route(only(*REVOKERS), only_post(*REVOKERS)),
+    "organisations.show": Route(only("trainee", *REVOKERS)),
+    "organisations.export_csv": Route(only("trainee", *REVOKERS)),
+    "organisations.invite": Route(None, only_post("trainee", *REVOKERS)),
+    "organisations.grant_lead": Route(None, only_post(*REVOKERS)),
+    "organisations.remove_lead": Route(None, only_post(*REVOKERS)),
+    "organisations.sharing": Route(None, SIGNED_IN_POST),
 }
 
 

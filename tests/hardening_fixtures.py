@@ -74,6 +74,14 @@ def build_world(app: Flask, make_user, make_community) -> World:
     entry = LocalResource(community_id=riverside.id, name="Riverside shelter", category="shelter",
                           verified_on=now.date())
     db.session.add(entry)
+    from academy.organisations.models import Organisation
+
+    organisation = Organisation(community_id=riverside.id, name="Riverside Police Department",
+                                sector="law-enforcement")
+    db.session.add(organisation)
+    db.session.flush()
+    trainee.organisation_id, trainee.shares_with_organisation = organisation.id, True
+    organisation.leads.append(trainee)
     db.session.commit()
     world.ids = {"certificate": certificate.id, "session": session.id, "attempt": attempt.id,
                  "community": riverside.id}
@@ -85,6 +93,7 @@ def build_world(app: Flask, make_user, make_community) -> World:
         "ticket": checkin.make_ticket(app.config["SECRET_KEY"], session.id, "qr", "another-browser"),
         "list_id": publish.STATUS_LIST_ID, "filename": "academy.css", "community_id": riverside.id,
         "token_id": token.id, "community": riverside.slug, "entry_id": entry.id,
+        "user_id": trainee.id, "merge_id": 1, "organisation_id": organisation.id,
     }
     return world
 

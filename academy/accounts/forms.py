@@ -64,6 +64,11 @@ class ProfileFields(FlaskForm):
 
 
 class RegisterForm(ProfileFields):
+    employer = SelectField(_l("The organisation you train through"), coerce=str, validators=[Optional()],
+                           description=_l("If your employer is listed. It sees only that you are a member unless "
+                                          "you tick the box below."))
+    share = BooleanField(_l("Let my organisation's lead see which courses I completed and whether my "
+                            "certificates are valid"))
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(message=INVALID_EMAIL),
                                                 Length(max=254)])
     password = PasswordField(_l("Password"), validators=PASSWORD_RULES)

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, String, Table, false
+from sqlalchemy import JSON, Boolean, Column, ForeignKey, String, Table, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -33,6 +33,10 @@ class Community(db.Model):
     # An IANA zone name: sessions are entered and shown in it, and stored in UTC.
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Branding printed on its certificates: a logo file under the instance path, and who signs them.
+    logo_filename: Mapped[str | None] = mapped_column(String(100))
+    signatory_name: Mapped[str | None] = mapped_column(String(200))
+    signatory_title: Mapped[str | None] = mapped_column(String(200))
 
     coordinators: Mapped[list[User]] = relationship(
         secondary=community_coordinators, back_populates="coordinated_communities"
@@ -63,6 +67,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set by an admin: the person signs in nowhere until reactivated; their certificates stay verifiable.
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     community: Mapped[Community | None] = relationship(foreign_keys=[community_id])
     coordinated_communities: Mapped[list[Community]] = relationship(
@@ -96,8 +102,8 @@ class User(UserMixin, db.Model):
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
 
     @property
-    def is_active(self) -> bool:  # Flask-Login refuses deleted accounts
-        return self.deleted_at is None
+    def is_active(self) -> bool:  # Flask-Login refuses deleted and deactivated accounts
+        return self.deleted_at is None and self.deactivated_at is None
 
     def has_role(self, *roles: str) -> bool:
         return self.role in roles
@@ -138,3 +144,18 @@ class LoginSession(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class AccountMerge(db.Model):
+    """Two accounts of one person made one by an admin; `moved` lists the rows moved, so it can be undone."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    moved: Mapped[dict] = mapped_column(JSON, default=dict)  # table name -> ids of the rows moved
+    merged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    kept: Mapped[User] = relationship(foreign_keys=[kept_id])
+    merged: Mapped[User] = relationship(foreign_keys=[merged_id])

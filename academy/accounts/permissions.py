@@ -60,3 +60,18 @@ def can_revoke(user, certificate) -> bool:
 
 def can_audit(user) -> bool:
     return user.role in ("auditor", "admin")
+
+
+def can_administer(user) -> bool:
+    """People, roles, communities and imports: the admin console."""
+    return user.role == "admin"
+
+
+def can_manage_organisation(user, organisation) -> bool:
+    """Create organisations, grant their leads: an admin, or a coordinator of the organisation's community."""
+    return can_manage_community(user, organisation.community_id)
+
+
+def can_lead_organisation(user, organisation) -> bool:
+    """See an organisation's consenting members and invite members: its leads, and whoever manages it."""
+    return can_manage_organisation(user, organisation) or any(lead.id == user.id for lead in organisation.leads)

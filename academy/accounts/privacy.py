@@ -117,14 +117,14 @@ def _last_admin(user: User) -> bool:
     if user.role != "admin":
         return False
     others = select(func.count(User.id)).where(User.role == "admin", User.deleted_at.is_(None),
-                                               User.id != user.id)
+                                               User.deactivated_at.is_(None), User.id != user.id)
     return not db.session.scalar(others)
 
 
 def delete_account(user: User, *, revoke_certificates: bool, now: datetime | None = None) -> int:
     """Blank a person's name, email and password, keep the row for coverage; return certificates revoked."""
     if _last_admin(user):
-        raise PrivacyError("You are the only admin: make someone else an admin first.")
+        raise PrivacyError("You are the only admin: make someone else an admin on the People page first.")
     now = now or utcnow()
     revoked = 0
     for certificate in _rows(Certificate, user):
@@ -183,4 +183,5 @@ def delete():
                 return redirect(url_for("main.home"))
     held = len(_rows(Certificate, current_user))
     return render_template("accounts/delete_account.html", form=form, certificates=held,
-                           has_password=bool(current_user.password_hash)), 400 if form.errors else 200
+                           has_password=bool(current_user.password_hash),
+                           last_admin=_last_admin(current_user)), 400 if form.errors else 200

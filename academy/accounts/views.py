@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from academy.accounts import forms, service, signin
 from academy.accounts.mail import send_mail
@@ -15,6 +16,7 @@ from academy.accounts.models import Community
 from academy.certificates.service import outdated_names
 from academy.courses.catalog import curriculum
 from academy.extensions import db, limiter
+from academy.organisations.models import Organisation
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -25,6 +27,14 @@ def is_safe_next(target: str | None) -> bool:
         return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
+
+
+def employer_choices() -> list[SelectChoice]:
+    """Organisations to choose at sign-up, grouped by community."""
+    rows = db.session.execute(select(Organisation, Community).join(Community, Community.id == Organisation.community_id)
+                              .order_by(Community.name, Organisation.name))
+    return [SelectChoice("", _("None, or not listed"))] + [
+        SelectChoice(str(o.id), o.name, optgroup=c.name) for o, c in rows]
 
 
 def _communities():
@@ -66,6 +76,7 @@ def register():
         return redirect(url_for("main.home"))
     form = forms.RegisterForm()
     form.set_choices(curriculum().sectors, _communities())
+    form.employer.choices = employer_choices()
     if form.validate_on_submit():
         sector, subrole = forms.split_sector(form.sector.data)
         try:
@@ -77,6 +88,9 @@ def register():
             form.email.errors.append(_("An account with this email already exists."))
         else:
             user.locale = session.get("locale")  # keep the language chosen before signing up
+            if form.employer.data:
+                user.organisation_id = int(form.employer.data)
+                user.shares_with_organisation = bool(form.share.data)
             signin.sign_in(user)
             db.session.commit()
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")

@@ -22,6 +22,10 @@ FONTS = Path(__file__).resolve().parent.parent / "fonts"
 INK, MUTED, BRAND = (28, 36, 48), (79, 91, 107), (29, 78, 137)
 
 
+PAPERS = {"a4": ("A4", 297.0, 210.0), "letter": ("Letter", 279.4, 215.9)}  # landscape width x height, mm
+WARNING = (161, 38, 42)
+
+
 @dataclass(frozen=True)
 class PrintedCertificate:
     """Everything printed on the certificate, already formatted."""
@@ -37,6 +41,14 @@ class PrintedCertificate:
     verify_url: str
     issuer: str
     status_words: str
+    status: str = "valid"  # valid, expired, revoked, superseded
+    community_name: str | None = None  # the coalition that trains and signs
+    logo: Path | None = None  # its logo, PNG or JPEG
+    signatory_name: str | None = None
+    signatory_title: str | None = None
+    revoked_at: datetime | None = None
+    replacement_code: str | None = None  # the certificate that superseded this one, grouped
+    paper: str = "a4"
 
 
 def long_date(moment: datetime | None) -> str:
@@ -47,8 +59,8 @@ def long_date(moment: datetime | None) -> str:
     return format_date(moment.date(), "d MMMM y" if language == "en" else "long", locale=language)
 
 
-def _document() -> FPDF:
-    pdf = FPDF(orientation="L", unit="mm", format="A4")
+def _document(paper: str) -> FPDF:
+    pdf = FPDF(orientation="L", unit="mm", format=PAPERS[paper][0])
     pdf.set_auto_page_break(False)
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(FONTS / "DejaVuSans-Bold.ttf"))
@@ -58,61 +70,127 @@ def _document() -> FPDF:
     return pdf
 
 
-def _line(pdf: FPDF, text: str, size: float, style: str = "", color=INK, gap: float = 2, width: float = 190):
+def _line(pdf: FPDF, text: str, size: float, style: str = "", color=INK, gap: float = 2, width: float = 190,
+          x: float = 20, align: str = "L"):
     pdf.set_font("DejaVu", style, size)
     pdf.set_text_color(*color)
-    pdf.set_x(20)
-    pdf.multi_cell(width, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_x(x)
+    pdf.multi_cell(width, size * 0.5, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_y(pdf.get_y() + gap)
 
 
 def _frame(pdf: FPDF) -> None:
     pdf.set_draw_color(*BRAND)
     pdf.set_line_width(1.2)
-    pdf.rect(8, 8, 281, 194)
+    pdf.rect(8, 8, pdf.w - 16, pdf.h - 16)
     pdf.set_line_width(0.3)
-    pdf.rect(11, 11, 275, 188)
+    pdf.rect(11, 11, pdf.w - 22, pdf.h - 22)
+
+
+def _heading(pdf: FPDF, cert: PrintedCertificate) -> None:
+    """The coalition's logo and name, then the academy's, along the top."""
+    x = 20
+    if cert.logo is not None:
+        try:
+            info = pdf.image(str(cert.logo), x=20, y=17, h=18)
+            x = 20 + info.rendered_width + 6
+        except (OSError, ValueError, RuntimeError):  # a logo the PDF library cannot read is left out
+            x = 20
+    pdf.set_y(19)
+    width = pdf.w - 20 - x
+    if cert.community_name:
+        _line(pdf, cert.community_name.upper(), 12, "B", BRAND, 1, width=width, x=x)
+        _line(pdf, cert.issuer, 9, "", MUTED, 0, width=width, x=x)
+    else:
+        _line(pdf, cert.issuer.upper(), 11, "B", BRAND, 0, width=width, x=x)
 
 
 def _body(pdf: FPDF, cert: PrintedCertificate) -> None:
-    pdf.set_y(34)
-    _line(pdf, cert.issuer.upper(), 11, "B", BRAND, 6)
-    _line(pdf, _("Certificate of completion"), 28, "B", INK, 8)
-    _line(pdf, _("This certifies that"), 12, "", MUTED, 1)
-    _line(pdf, cert.holder_name, 24, "B", INK, 5)
-    _line(pdf, _("has completed the course"), 12, "", MUTED, 1)
-    _line(pdf, cert.course_title, 18, "B", INK, 2)
+    width = pdf.w - 40
+    pdf.set_y(44)
+    _line(pdf, _("Certificate of completion"), 28, "B", INK, 7, width)
+    _line(pdf, _("This certifies that"), 12, "", MUTED, 1, width)
+    _line(pdf, cert.holder_name, 24, "B", INK, 4, width)
+    _line(pdf, _("has completed the course"), 12, "", MUTED, 1, width)
+    _line(pdf, cert.course_title, 18, "B", INK, 2, width)
     about = _(
         "%(sector)s · version %(version)s · %(hours)s hours",
         sector=cert.sector_label,
         version=cert.version,
         hours=format_decimal(cert.hours, locale=str(get_locale() or "en")),
     )
-    _line(pdf, about, 11, "", MUTED, 8)
-    _line(pdf, _("Issued %(date)s", date=long_date(cert.issued_at)), 12, "", INK, 0)
-    expiry = _("Valid until %(date)s", date=long_date(cert.expires_at)) if cert.expires_at else _("Does not expire")
-    _line(pdf, expiry, 12, "", INK, 8)
-    _line(pdf, _("Certificate code: %(code)s", code=cert.grouped_code), 13, "B", INK, 1)
-    _line(pdf, _("Check it at %(url)s", url=cert.verify_url), 9, "", MUTED, 0)
+    _line(pdf, about, 11, "", MUTED, 0, width)
 
 
-def _qr(pdf: FPDF, png: bytes) -> None:
-    """Place the QR code at 60 mm: about 1.3 mm a module, easy for any phone and for decoders."""
-    pdf.image(io.BytesIO(png), x=216, y=70, w=60, h=60)
-    pdf.set_font("DejaVu", "", 9)
+def _validity(cert: PrintedCertificate) -> tuple[str, tuple]:
+    """What the certificate says about its validity: never 'valid until' on one that is not valid."""
+    if cert.status == "revoked":
+        return _("Revoked on %(date)s: no longer valid", date=long_date(cert.revoked_at or cert.issued_at)), WARNING
+    if cert.status == "superseded":
+        return _("Replaced by certificate %(code)s", code=cert.replacement_code or "?"), WARNING
+    if cert.status == "expired":
+        return _("Expired on %(date)s", date=long_date(cert.expires_at)), WARNING
+    if cert.expires_at:
+        return _("Valid until %(date)s", date=long_date(cert.expires_at)), INK
+    return _("Does not expire"), INK
+
+
+def _lower_third(pdf: FPDF, cert: PrintedCertificate, png: bytes) -> None:
+    """Dates and code on the left, the signature in the middle, the QR code on the right."""
+    top, qr_size = pdf.h - 78, 50
+    pdf.set_draw_color(*MUTED)
+    pdf.set_line_width(0.2)
+    pdf.line(20, top - 4, pdf.w - 20, top - 4)
+    left = (pdf.w - 40 - qr_size) * 0.56
+    pdf.set_y(top + 4)
+    _line(pdf, _("Issued %(date)s", date=long_date(cert.issued_at)), 12, "", INK, 1, left)
+    validity, color = _validity(cert)
+    _line(pdf, validity, 12, "B" if color == WARNING else "", color, 6, left)
+    _line(pdf, _("Certificate code: %(code)s", code=cert.grouped_code), 12, "B", INK, 1, left)
+    _line(pdf, _("Check it at %(url)s", url=cert.verify_url), 8, "", MUTED, 0, left)
+    # the signature block
+    sx, sw = 20 + left + 8, pdf.w - 40 - qr_size - left - 16
+    line_y = pdf.h - 40
+    pdf.line(sx, line_y, sx + sw, line_y)
+    pdf.set_y(line_y + 2)
+    if cert.signatory_name:
+        _line(pdf, cert.signatory_name, 11, "B", INK, 0, sw, sx, "C")
+        if cert.signatory_title:
+            _line(pdf, cert.signatory_title, 9, "", MUTED, 0, sw, sx, "C")
+    else:
+        _line(pdf, cert.community_name or cert.issuer, 10, "", MUTED, 0, sw, sx, "C")
+    # the QR code: at 50 mm about 1.1 mm a module, easy for any phone and for decoders
+    qx = pdf.w - 20 - qr_size
+    pdf.image(io.BytesIO(png), x=qx, y=top - 1, w=qr_size, h=qr_size)
+    pdf.set_font("DejaVu", "", 8)
     pdf.set_text_color(*MUTED)
-    pdf.set_xy(216, 131)
-    pdf.multi_cell(60, 4.5, _("Scan to verify this certificate"), align="C")
+    pdf.set_xy(qx, top + qr_size - 1)
+    pdf.multi_cell(qr_size, 4, _("Scan to verify this certificate"), align="C")
+
+
+def _stamp(pdf: FPDF, cert: PrintedCertificate) -> None:
+    """Mark a revoked or replaced certificate plainly, across the whole page."""
+    words = {"revoked": _("REVOKED"), "superseded": _("REPLACED")}.get(cert.status)
+    if not words:
+        return
+    with pdf.local_context(fill_opacity=0.22, text_color=WARNING):
+        pdf.set_font("DejaVu", "B", 110)
+        width = pdf.get_string_width(words)
+        with pdf.rotation(angle=25, x=pdf.w / 2, y=pdf.h / 2):
+            pdf.text(pdf.w / 2 - width / 2, pdf.h / 2 + 14, words)
 
 
 def render(cert: PrintedCertificate, qr_png: bytes) -> bytes:
     """Return the certificate as PDF bytes."""
-    pdf = _document()
+    pdf = _document(cert.paper if cert.paper in PAPERS else "a4")
     _frame(pdf)
+    _heading(pdf, cert)
     _body(pdf, cert)
-    _qr(pdf, qr_png)
+    _lower_third(pdf, cert, qr_png)
+    _stamp(pdf, cert)
     if cert.status_words != "Valid":
         # status_words is one of the English status names the pages translate too ("Expired", "Revoked"...)
         status = _(cert.status_words)
-        _line(pdf, _("Status when printed: %(status)s", status=status), 11, "B", (161, 38, 42), 0)
+        pdf.set_y(pdf.h - 20)
+        _line(pdf, _("Status when printed: %(status)s", status=status), 10, "B", WARNING, 0, pdf.w - 40)
     return bytes(pdf.output())

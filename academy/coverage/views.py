@@ -18,6 +18,7 @@ from academy.coverage.figures import Dashboard
 from academy.database import utcnow
 from academy.extensions import db
 from academy.i18n import current_locale
+from academy.organisations.service import breakdown as organisation_breakdown
 
 bp = Blueprint("coverage", __name__, template_folder="templates")
 bp.register_blueprint(api_bp)
@@ -95,6 +96,7 @@ def dashboard():
         **_charts(dash),
         can_manage=can_manage_community(current_user, community.id),
         can_compare=current_user.role in ("auditor", "admin"),
+        organisation_rows=organisation_breakdown({community.id}),
     )
 
 

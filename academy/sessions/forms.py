@@ -50,7 +50,8 @@ class SessionForm(FlaskForm):
 
     def set_choices(self, courses, communities, trainers) -> None:
         self.course.choices = [("", _l("Choose a course"))] + [(c.slug, c.title) for c in courses]
-        self.community.choices = [("", _l("No community"))] + [(str(c.id), c.name) for c in communities]
+        self.community.choices = [("", _l("No community"))] + [(str(c.id), f"{c.name} ({c.timezone.replace('_', ' ')})")
+                                                                for c in communities]
         self.trainers.choices = [(u.id, u.name) for u in trainers]
 
     def validate_ends_at(self, field) -> None:

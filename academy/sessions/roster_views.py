@@ -159,7 +159,7 @@ def sign_in_sheet(session_id: int):
     """A printable sign-in sheet, the fallback when the network is down."""
     session = load_managed(session_id)
     course = get_course(session.course_slug)
-    data = pdf.sign_in_sheet(session, course_title=course.title if course else session.course_slug, tz=zone(),
+    data = pdf.sign_in_sheet(session, course_title=course.title if course else session.course_slug, tz=zone(session),
                              public_url=current_app.config["ACADEMY_PUBLIC_URL"])
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="session-{session.id}-sign-in.pdf"'})

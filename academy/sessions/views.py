@@ -5,15 +5,15 @@ The roster lives in roster_views.py and the attendee's check-in in checkin_views
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from academy import timezones
 from academy.accounts.forms import EmptyForm
 from academy.accounts.models import Community, User
 from academy.accounts.permissions import can_manage_session, role_required
@@ -32,31 +32,30 @@ MANAGERS = ("trainer", "coordinator", "admin")
 # --- helpers shared by the session views --------------------------------------------------------------------
 
 
-def zone() -> ZoneInfo:
-    """The time zone sessions are scheduled and shown in (ACADEMY_TIMEZONE, default UTC)."""
-    try:
-        return ZoneInfo(current_app.config.get("ACADEMY_TIMEZONE") or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+def zone(where=None) -> ZoneInfo:
+    """The time zone a session (or community) is scheduled and shown in: its community's; ACADEMY_TIMEZONE for
+    a session of no community."""
+    community = getattr(where, "community", where)
+    if getattr(community, "timezone", None):
+        return timezones.zone(community)
+    return timezones.zone(current_app.config.get("ACADEMY_TIMEZONE"))
 
 
-def to_utc(naive: datetime) -> datetime:
-    return naive.replace(tzinfo=zone()).astimezone(UTC)
-
-
-# The same formats as CLDR patterns, so day and month names follow the interface language.
-CLDR_PATTERNS = {"%a %d %b %Y, %H:%M": "EEE d MMM y, HH:mm", "%d %b %H:%M": "d MMM HH:mm", "%H:%M": "HH:mm"}
+def to_utc(naive: datetime, where=None) -> datetime:
+    return timezones.to_utc(naive, zone(where))
 
 
 @bp.app_template_filter("session_time")
-def session_time(moment: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    """Format a stored UTC time in the academy's time zone (and, beyond English, the reader's language)."""
-    if not moment:
-        return ""
-    locale = current_locale()
-    if locale != "en" and fmt in CLDR_PATTERNS:
-        return format_datetime(moment, CLDR_PATTERNS[fmt], tzinfo=zone(), locale=locale)
-    return moment.astimezone(zone()).strftime(fmt)
+def session_time(moment: datetime | None, fmt: str = timezones.LONG, where=None, named: bool = False) -> str:
+    """Format a stored UTC time in the session's community's zone, in the reader's language; the pages name the
+    zone once beside the times (`session|zone_name`)."""
+    return timezones.local_time(moment, zone(where), fmt, current_locale(), named=named)
+
+
+@bp.app_template_filter("session_zone")
+def session_zone(session) -> str:
+    """The zone a session's times are in, as people read it: 'PST, America/Vancouver'."""
+    return timezones.zone_name(zone(session), session.starts_at)
 
 
 @bp.app_context_processor
@@ -90,8 +89,8 @@ def _session_form(session: TrainingSession | None) -> SessionForm:
         form.community.choices = form.community.choices[1:]  # a coordinator schedules for their communities
     if session is not None and not form.is_submitted():
         form.course.data, form.title.data, form.place.data = session.course_slug, session.title, session.place
-        form.starts_at.data = session.starts_at.astimezone(zone()).replace(tzinfo=None)
-        form.ends_at.data = session.ends_at.astimezone(zone()).replace(tzinfo=None)
+        form.starts_at.data = timezones.to_local(session.starts_at, zone(session))
+        form.ends_at.data = timezones.to_local(session.ends_at, zone(session))
         form.community.data = str(session.community_id or "")
         form.capacity.data, form.require_quiz.data = session.capacity, session.require_quiz
         form.kind.data = session.kind
@@ -108,11 +107,12 @@ def _save(form: SessionForm, session: TrainingSession | None) -> TrainingSession
         form.require_quiz.errors.append(_("This course has no quiz."))
         return None
     chosen = [u for u in _trainer_choices() if u.id in (form.trainers.data or [])]
+    community = db.session.get(Community, int(form.community.data)) if form.community.data else None
     try:
         return service.save_session(
             session, current_user, course_slug=course.slug, title=form.title.data or course.title,
-            starts_at=to_utc(form.starts_at.data), ends_at=to_utc(form.ends_at.data), place=form.place.data,
-            community_id=int(form.community.data) if form.community.data else None,
+            starts_at=to_utc(form.starts_at.data, community), ends_at=to_utc(form.ends_at.data, community),
+            place=form.place.data, community_id=community.id if community else None,
             capacity=form.capacity.data,
             require_quiz=closing.quiz_required_by(course, form.require_quiz.data),
             trainers=chosen, kind=form.kind.data)
