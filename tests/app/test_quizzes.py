@@ -206,3 +206,13 @@ def test_an_open_attempt_on_an_older_version_is_replaced(client, trainee):
     response = client.get(f"/courses/basics/quiz/{attempt_id}")
     assert response.status_code == 302 and response.location.endswith("/courses/basics/quiz")
     assert start_attempt(client, "basics") != attempt_id
+
+
+def test_opening_the_quiz_page_changes_nothing(client, trainee):
+    """No state change on GET (issue 15): the page shows the quiz; starting an attempt (a POST) enrols."""
+    from academy.courses.models import Enrolment
+
+    assert "Start the quiz" in text(client.get("/courses/basics/quiz"))
+    assert db.session.scalars(select(Enrolment)).all() == []
+    start_attempt(client, "basics")
+    assert [e.user_id for e in db.session.scalars(select(Enrolment))] == [trainee.id]
