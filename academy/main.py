@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, jsonify, render_template, send_from_di
 from flask_login import current_user
 from sqlalchemy import text
 
+from academy.courses import catalog
 from academy.extensions import db
 
 bp = Blueprint("main", __name__)
@@ -19,7 +20,7 @@ def healthz():
             connection.execute(text("SELECT 1"))
     except Exception:  # any driver error means unhealthy, and the body must still be JSON
         return jsonify(status="error", error="database unavailable"), 503
-    return jsonify(status="ok")
+    return jsonify({"status": "ok", **catalog.health(current_app)})
 
 
 @bp.get("/")

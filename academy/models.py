@@ -14,4 +14,4 @@ from academy.coverage.models import Target  # noqa: F401
 from academy.organisations.models import Organisation, organisation_leads  # noqa: F401
 from academy.quizzes.models import QuizAttempt  # noqa: F401
 from academy.resources.models import LocalResource  # noqa: F401
-from academy.sessions.models import Attendance, TrainingSession, session_trainers  # noqa: F401
+from academy.sessions.models import Attendance, CheckinTicketUse, TrainingSession, session_trainers  # noqa: F401

@@ -139,9 +139,16 @@ def _refuse_nul_characters() -> None:
     """Refuse NUL characters in the path, query, form or JSON: PostgreSQL can neither store nor find them."""
     query = request.query_string
     found = "\x00" in request.path or b"\x00" in query or b"%00" in query  # %00 is the only way to write NUL
+    if request.method == "POST" and request.is_json and not request.path.startswith("/api/"):
+        # Flask-WTF reads a JSON body as the form's data; a list or nested object there was a 500. The pages'
+        # forms are posted as forms; only the JSON API takes JSON.
+        abort(415, _("This address takes a form, not JSON."))
     if not found and request.method == "POST":
         found = any(_has_nul(k) or _has_nul(v) for k, v in request.form.items(multi=True))
-        found = found or (request.is_json and _has_nul(request.get_json(silent=True)))
+        try:
+            found = found or (request.is_json and _has_nul(request.get_json(silent=True)))
+        except RecursionError:  # JSON nested deeper than the parser goes (3,000 levels): refused, not a 500
+            abort(400, _("JSON nested this deeply cannot be accepted."))
     if found:
         abort(400, _("Text with NUL characters cannot be accepted."))
 

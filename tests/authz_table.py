@@ -70,6 +70,7 @@ TABLE: dict[str, Route] = {
     "accounts.login": Route(guest_only(), PUBLIC_POST),
     "accounts.logout": Route(None, SIGNED_IN_POST),
     "accounts.register": Route(guest_only(), PUBLIC_POST),
+    "accounts.finish_registration": Route(everyone(REDIRECT), PUBLIC_POST),  # the world's token is not one
     "accounts.reset_request": Route(everyone(200), PUBLIC_POST),
     "accounts.reset_password": Route(everyone(200), PUBLIC_POST),  # a valid token is the credential
     "accounts.profile": Route(signed_in(), SIGNED_IN_POST),
@@ -128,6 +129,8 @@ TABLE: dict[str, Route] = {
     "sessions.confirm": Route(everyone(400), PUBLIC_POST),
     "sessions.checked_in": Route(only("trainee", others=REDIRECT)),  # the rest did not attend: to their list
     "sessions.mine": Route(signed_in()),
+    # the owner of an address used at the door confirms by signing in; the world's token is not one (400)
+    "sessions.confirm_attendance": Route(signed_in(400), SIGNED_IN_POST),
     "i18n.choose": Route(everyone(200)),
     "i18n.switch": Route(None, PUBLIC_POST),
     # --- personal API tokens (the world's token belongs to the coordinator; others' answer 404) -------------
@@ -183,7 +186,6 @@ TABLE: dict[str, Route] = {
 # tests/app/test_csrf.py fails on any other table a GET changes.
 GET_WRITES: dict[str, set[str]] = {
     "courses.lesson": {"enrolment"},  # opening a lesson enrols and remembers "continue where you left off"
-    "quizzes.start": {"enrolment"},  # opening the quiz page enrols, as a lesson does
     "certificates.verify": {"audit_event"},  # each verification is logged (no personal data)
     "certificates_api.certificate": {"audit_event"},
     "coverage.coverage_api.coverage": {"api_token"},  # last_used_at of a token, at most once a minute

@@ -8,11 +8,12 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 from wtforms.fields.choices import SelectChoice
 
-from academy.accounts import forms, service, signin
+from academy.accounts import forms, registration, service, signin
 from academy.accounts.mail import send_mail
-from academy.accounts.models import Community
+from academy.accounts.models import Community, User
 from academy.certificates.service import outdated_names
 from academy.courses.catalog import curriculum
 from academy.extensions import db, limiter
@@ -72,46 +73,87 @@ def logout():
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def register():
+    """Sign up: the same answer whether or not the address has an account; the mail finishes it."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = forms.RegisterForm()
     form.set_choices(curriculum().sectors, _communities())
     form.employer.choices = employer_choices()
     if form.validate_on_submit():
-        sector, subrole = forms.split_sector(form.sector.data)
-        try:
-            user = service.create_user(
-                email=form.email.data, name=form.name.data, password=form.password.data, sector=sector,
-                subrole=subrole, organisation=form.organisation.data,
-                community_id=int(form.community.data) if form.community.data else None)
-        except service.AccountError:  # the only one a trainee's sign-up can meet: the email is taken
-            form.email.errors.append(_("An account with this email already exists."))
-        else:
-            user.locale = session.get("locale")  # keep the language chosen before signing up
-            if form.employer.data:
-                user.organisation_id = int(form.employer.data)
-                user.shares_with_organisation = bool(form.share.data)
-            signin.sign_in(user)
-            db.session.commit()
-            flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+        existing = service.find_by_email(form.email.data)
+        if existing is None:
+            sector, subrole = forms.split_sector(form.sector.data)
             target = request.args.get("next")
-            return redirect(target if is_safe_next(target) else url_for("courses.catalogue"))
+            token = registration.make_token(
+                current_app.config["SECRET_KEY"], email=form.email.data, name=form.name.data,
+                password=form.password.data, sector=sector, subrole=subrole, organisation=form.organisation.data,
+                community_id=int(form.community.data) if form.community.data else None,
+                locale=session.get("locale"), next_url=target if is_safe_next(target) else None,
+                organisation_id=int(form.employer.data) if form.employer.data else None,
+                shares=bool(form.share.data))
+            link = _public(url_for("accounts.finish_registration", token=token))
+            send_mail(service.normalise_email(form.email.data), *registration.welcome_mail(form.name.data, link))
+        else:
+            _mail_taken(existing)
+        return render_template("accounts/register_sent.html")
     return render_template("accounts/register.html", form=form)
+
+
+def _public(path: str) -> str:
+    return current_app.config["ACADEMY_PUBLIC_URL"] + path
+
+
+def _mail_taken(user) -> None:
+    """Tell the owner of an address that someone tried to register with it (hashing as a new sign-up would)."""
+    generate_password_hash("equal work for a taken address")
+    link = _public(url_for("accounts.reset_password",
+                           token=service.make_reset_token(user, current_app.config["SECRET_KEY"])))
+    send_mail(user.email, *registration.taken_mail(user, link), user_id=user.id)
+
+
+@bp.route("/register/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def finish_registration(token: str):
+    """Create the account from the mailed link (one button: mail scanners that open links create nothing)."""
+    pending = registration.read_token(current_app.config["SECRET_KEY"], token)
+    if pending is None:
+        flash(_("That link has expired or is not right. Sign up again."), "error")
+        return redirect(url_for("accounts.register"))
+    form = forms.EmptyForm()
+    if not form.validate_on_submit():
+        return render_template("accounts/register_finish.html", form=form, name=pending.name)
+    try:
+        user = registration.create_from(pending)
+    except service.AccountError:
+        db.session.rollback()
+        flash(_("This account is ready: sign in."), "info")
+        return redirect(url_for("accounts.login"))
+    signin.sign_in(user)
+    db.session.commit()
+    flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
+    return redirect(pending.next if is_safe_next(pending.next) else url_for("courses.catalogue"))
 
 
 @bp.route("/reset", methods=["GET", "POST"])
 @limiter.limit("5 per hour", methods=["POST"])
 def reset_request():
+    """Mail a link to set a password; an unknown address gets a mail too, so both take as long."""
     form = forms.ResetRequestForm()
     if form.validate_on_submit():
         user = service.find_by_email(form.email.data)
         if user is not None and user.is_active:
             token = service.make_reset_token(user, current_app.config["SECRET_KEY"])
-            link = current_app.config["ACADEMY_PUBLIC_URL"] + url_for("accounts.reset_password", token=token)
+            link = _public(url_for("accounts.reset_password", token=token))
             send_mail(user.email, _("Set your academy password"),
                       _("Hello %(name)s,\n\nUse this link within an hour to set your password:\n%(link)s\n\n"
                         "If you did not ask for it, ignore this message.\n", name=user.name, link=link),
                       user_id=user.id)
+        else:
+            service.make_reset_token(User(id=0, email=""), current_app.config["SECRET_KEY"])
+            send_mail(service.normalise_email(form.email.data), _("Someone asked to reset an academy password"),
+                      _("Hello,\n\nSomeone asked for a link to set the academy password of this address, but no "
+                        "account uses it. If it was you, you can create an account here:\n%(link)s\n\n"
+                        "If it was not you, ignore this message.\n", link=_public(url_for("accounts.register"))))
         flash(_("If an account uses that address, a link to set a password is on its way."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_request.html", form=form)

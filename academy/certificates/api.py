@@ -54,7 +54,7 @@ def _codes_from_request() -> list[str] | tuple[str, int]:
     """Return the codes of a bulk request, or an (error, status) pair."""
     try:
         body = request.get_json(force=True, silent=False)
-    except BadRequest:
+    except (BadRequest, RecursionError):  # RecursionError: nested deeper than the parser goes
         return 'Send JSON: {"codes": ["7KQ2-M9XD-...", ...]}.', 400
     codes = body.get("codes") if isinstance(body, dict) else None
     if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from academy.accounts.forms import EmptyForm
 from academy.courses import language
 from academy.courses import service as courses
-from academy.courses.access import course_or_404, ensure_enrolled
+from academy.courses.access import course_or_404, ensure_enrolled, prerequisites_unmet
 from academy.curriculum.model import Course
 from academy.extensions import db
 from academy.i18n import N_
@@ -45,9 +45,10 @@ def start(slug: str):
     """Show the quiz's rules and the user's attempts, with a button to start one."""
     course = _quiz_course_or_404(slug)
     progress = courses.load_progress(current_user, [course])[slug]
-    if progress.enrolment is None:
-        progress.enrolment = ensure_enrolled(current_user, course)
-        db.session.commit()
+    if progress.enrolment is None:  # no state change on GET: starting an attempt (a POST) enrols
+        missing = courses.missing_prerequisites(current_user, course)
+        if missing:
+            prerequisites_unmet(course, missing)
     status = service.quiz_status(current_user, course)
     return render_template("quizzes/start.html", course=course, status=status, progress=progress,
                            form=EmptyForm())

@@ -3,7 +3,9 @@
 A rotating code lives 15 to 30 seconds, far less than signing in or registering takes on a phone. So the code
 is checked once, on the scan, and exchanged for a ticket that lasts ten minutes. The ticket is bound to the
 browser that scanned (a random value also kept in that browser's session cookie), so forwarding the
-ticket's link to someone at home does not stretch the code's 30 seconds to ten minutes.
+ticket's link to someone at home does not stretch the code's 30 seconds to ten minutes. Each ticket carries a
+random nonce; the database records it when the ticket is used (sessions/service.py), so one scan checks in one
+person on every worker and host.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class Ticket:
     method: str  # qr | code
     binding: str
     issued_at: datetime
+    nonce: str
 
 
 def new_binding() -> str:
@@ -42,7 +45,8 @@ def make_ticket(secret_key: str, session_id: int, method: str, binding: str) -> 
     """Sign a ticket for a session; the signature carries the issue time."""
     if method not in METHODS:
         raise ValueError(f"unknown check-in method {method!r}")
-    return _serializer(secret_key).dumps({"s": int(session_id), "m": method, "b": binding})
+    nonce = secrets.token_urlsafe(12)
+    return _serializer(secret_key).dumps({"s": int(session_id), "m": method, "b": binding, "n": nonce})
 
 
 def read_ticket(secret_key: str, token: str, max_age: int = MAX_AGE) -> Ticket | None:
@@ -53,10 +57,11 @@ def read_ticket(secret_key: str, token: str, max_age: int = MAX_AGE) -> Ticket |
         return None
     if not isinstance(data, dict) or not isinstance(data.get("s"), int) or data.get("m") not in METHODS:
         return None
-    if not isinstance(data.get("b"), str):
+    if not isinstance(data.get("b"), str) or not isinstance(data.get("n"), str) or len(data["n"]) > 32:
         return None
     issued_at = issued if issued.tzinfo else issued.replace(tzinfo=UTC)
-    return Ticket(session_id=data["s"], method=data["m"], binding=data["b"], issued_at=issued_at)
+    return Ticket(session_id=data["s"], method=data["m"], binding=data["b"], issued_at=issued_at,
+                  nonce=data["n"])
 
 
 def seconds_remaining(ticket: Ticket, now: datetime, max_age: int = MAX_AGE) -> int:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import smtplib
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from academy.accounts import service as accounts
-from academy.accounts import signin
 from academy.accounts.forms import EmptyForm, split_sector
 from academy.accounts.mail import send_mail
 from academy.courses.catalog import curriculum, get_course
@@ -78,13 +77,19 @@ def scan(session_id: int, token: str):
     """What the QR code opens: verify the code before anything else, then hand out a ticket."""
     session = db.session.get(TrainingSession, session_id)
     now = utcnow()
-    if session is None or not codes.verify(session.secret, session.id, token, now.timestamp()):
+    if session is not None and session.status in ("closed", "cancelled") or (
+            session is not None and now > session.ends_at):
+        # An old QR of a finished session: say the session is over, not that the code changed.
+        return _refused(service.window_error(session, now), session)
+    typed = codes.looks_like_short(token)
+    grace = service.TYPED_GRACE if typed else codes.GRACE
+    if session is None or not codes.verify(session.secret, session.id, token, now.timestamp(), grace=grace):
         return _refused(N_("This code has changed since it was scanned. Scan the code on the screen again, "
                            "or type the six-character code shown under it."), status=400)
     error = service.window_error(session, now)
     if error:
         return _refused(error, session)
-    return _issue(session, "code" if codes.looks_like_short(token) else "qr")
+    return _issue(session, "code" if typed else "qr")
 
 
 @bp.route("/checkin", methods=["GET", "POST"])
@@ -111,11 +116,14 @@ def typed():
                            pending_ticket=cookie.get(TICKET_KEY) if pending else None)
 
 
+USED = N_("This check-in was already used: each scan checks in one person. Scan the code on the screen again.")
+
+
 @bp.route("/checkin/t/<ticket>", methods=["GET", "POST"])
 @limiter.limit("20 per minute", key_func=_limit_key, methods=["POST"])
 @limiter.limit("120 per minute", methods=["POST"], exempt_when=lambda: current_user.is_authenticated)
 def confirm(ticket: str):
-    """One tap for the signed in; a short registration form for the rest."""
+    """One tap for the signed in; a short registration form for the rest. A ticket checks in one person."""
     found = _read(ticket)
     if found is None:
         return _refused(N_("This check-in has expired (they last ten minutes). Scan the code on the screen "
@@ -124,70 +132,116 @@ def confirm(ticket: str):
     error = service.window_error(session, utcnow())
     if error:
         return _refused(error, session)
+    if service.ticket_used(found.nonce):
+        return _used(session)
     if current_user.is_authenticated:
         return _confirm_signed_in(session, found, ticket)
     return _register(session, found, ticket)
 
 
+def _used(session: TrainingSession):
+    """The ticket was used: by this person (say so), or by someone else (refuse)."""
+    db.session.rollback()
+    if current_user.is_authenticated and attendees.has_attended(session, current_user):
+        flash(_("You are already checked in."), "info")
+        return redirect(url_for("sessions.checked_in", session_id=session.id))
+    return _refused(USED, session)
+
+
 def _confirm_signed_in(session: TrainingSession, found: checkin.Ticket, ticket: str):
     form = EmptyForm()
     if form.validate_on_submit():
+        if not service.use_ticket(session, found.nonce, current_user.id):
+            return _used(session)
         return _check_in(session, current_user, found.method)
     return render_template("sessions/checkin_confirm.html", session=session, form=form, ticket=ticket,
                            remaining=checkin.seconds_remaining(found, utcnow()))
 
 
 def _register(session: TrainingSession, found: checkin.Ticket, ticket: str):
+    """Register at the door. A new address and a known one get the same page and a mail (no account revealed)."""
     form = CheckinRegisterForm()
     form.set_choices(curriculum().sectors)
     if form.validate_on_submit():
+        if not service.use_ticket(session, found.nonce):
+            return _used(session)
         sector, subrole = split_sector(form.sector.data)
+        now = utcnow()
         try:
-            user = attendees.register_attendee(name=form.name.data, email=form.email.data, sector=sector,
-                                               subrole=subrole, organisation=form.organisation.data,
-                                               community_id=session.community_id)
-        except accounts.AccountError:
-            form.email.errors.append(_("An account already uses this email: sign in above to check in."))
+            outcome = attendees.register_at_door(session, name=form.name.data, email=form.email.data,
+                                                 sector=sector, subrole=subrole, method=found.method,
+                                                 organisation=form.organisation.data, now=now)
+        except service.SessionError as exc:
+            db.session.rollback()  # also drops the ticket's use and an account created for this check-in
+            return _refused(str(exc), session)
+        db.session.commit()
+        cookie.pop(TICKET_KEY, None)
+        if outcome.new_account:
+            _send_welcome(outcome.user, session)
         else:
-            return _check_in(session, user, found.method, new_account=True)
+            _send_confirmation(outcome.user, session, found.method, now)
+        course = get_course(session.course_slug)
+        return render_template("sessions/checkin_registered.html", session=session, name=form.name.data,
+                               course=course, quiz_required=closing.quiz_required(session, course))
     login_url = url_for("accounts.login", next=url_for("sessions.confirm", ticket=ticket))
     return render_template("sessions/checkin_register.html", session=session, form=form, login_url=login_url,
                            remaining=checkin.seconds_remaining(found, utcnow()))
 
 
-def _check_in(session: TrainingSession, user, method: str, new_account: bool = False):
-    """Record the attendance and commit; a new account is signed in and mailed only once it is saved."""
+def _check_in(session: TrainingSession, user, method: str, now=None):
+    """Record the attendance and commit."""
     try:
-        result = service.check_in(session, user, method=method)
+        result = service.check_in(session, user, method=method, now=now)
     except service.SessionError as exc:
-        db.session.rollback()  # also drops an account created for this check-in
+        db.session.rollback()
         return _refused(str(exc), session)
     session_id = session.id  # read before the commit expires it: no reload just to build the redirect
     db.session.commit()
     cookie.pop(TICKET_KEY, None)
-    if new_account:
-        signin.sign_in(user)
-        db.session.commit()
-        _send_welcome(user, session)
     if result.created:
-        message = _("You are checked in.")
-        if new_account:
-            message += " " + _("We emailed you a link to set a password.")
-        flash(message, "success")
+        flash(_("You are checked in."), "success")
     else:
         flash(_("You are already checked in."), "info")
     return redirect(url_for("sessions.checked_in", session_id=session_id))
 
 
-def _send_welcome(user, session: TrainingSession) -> None:
-    """Mail the link to set a password; a mail failure must not undo the check-in."""
-    token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
-    link = current_app.config["ACADEMY_PUBLIC_URL"] + url_for("accounts.reset_password", token=token)
-    subject, body = attendees.welcome_mail(user, session, link)
+def _mail(user, subject: str, body: str) -> None:
+    """A mail failure must not undo the check-in."""
     try:
         send_mail(user.email, subject, body, user_id=user.id)
     except (OSError, smtplib.SMTPException):
-        current_app.logger.warning("welcome mail for user %s not sent", user.id, exc_info=True)
+        current_app.logger.warning("check-in mail for user %s not sent", user.id, exc_info=True)
+
+
+def _send_welcome(user, session: TrainingSession) -> None:
+    """Mail the link to set a password (setting it ends every earlier sign-in: accounts/views.py)."""
+    token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
+    link = current_app.config["ACADEMY_PUBLIC_URL"] + url_for("accounts.reset_password", token=token)
+    _mail(user, *attendees.welcome_mail(user, session, link))
+
+
+def _send_confirmation(user, session: TrainingSession, method: str, at) -> None:
+    """Mail the owner of a known address a link to confirm the check-in by signing in."""
+    token = attendees.make_confirmation(current_app.config["SECRET_KEY"], session, user, method, at)
+    link = current_app.config["ACADEMY_PUBLIC_URL"] + url_for("sessions.confirm_attendance", token=token)
+    _mail(user, *attendees.confirm_mail(user, session, link))
+
+
+@bp.route("/checkin/confirm/<token>", methods=["GET", "POST"])
+@login_required
+def confirm_attendance(token: str):
+    """The owner of an address used at the door confirms the check-in, signed in as themselves."""
+    pending = attendees.read_confirmation(current_app.config["SECRET_KEY"], token)
+    if pending is None:
+        return _refused(N_("This confirmation link has expired or is not right. Ask the trainer to add you "
+                           "by hand."), status=400)
+    if pending.user_id != current_user.id:
+        abort(403)
+    session = db.get_or_404(TrainingSession, pending.session_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        return _check_in(session, current_user, pending.method, now=pending.at)
+    return render_template("sessions/checkin_pending.html", session=session, form=form, at=pending.at)
 
 
 @bp.get("/checkin/done/<int:session_id>")

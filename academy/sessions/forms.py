@@ -88,6 +88,7 @@ class CodeForm(FlaskForm):
 
 class MarkForm(FlaskForm):
     user_id = HiddenField(validators=[DataRequired()])
+    email = HiddenField(validators=[Optional(), Length(max=254)])  # set when the person was found by email
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=300)])
     submit = SubmitField(_l("Mark present"))
 
@@ -108,5 +109,6 @@ class ReasonForm(FlaskForm):
 class PaperForm(FlaskForm):
     names = TextAreaField(_l("Names from the sheet"), validators=[Optional()],
                           description=_l("One person per line: the name, then the email if they wrote one."))
-    file = FileField(_l("Or upload a CSV"), description=_l("A `name` column and optionally an `email` column."))
+    file = FileField(_l("Or upload a CSV"),
+                     description=_l("A column headed “name” and, optionally, one headed “email”."))
     submit = SubmitField(_l("Add to the roster"))

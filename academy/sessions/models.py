@@ -76,3 +76,14 @@ class Attendance(db.Model):
         if self.user is not None:
             return self.user.display_name
         return self.walk_in_name or "Unknown"
+
+
+class CheckinTicketUse(db.Model):
+    """A check-in ticket that has been used: one ticket checks in one person, on every worker and host."""
+
+    __tablename__ = "checkin_ticket_use"
+
+    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)  # the ticket's random part
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

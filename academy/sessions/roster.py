@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from academy.accounts.models import User
-from academy.accounts.service import find_by_email
+from academy.accounts.service import find_by_email, normalise_email
 from academy.certificates.models import Certificate
 from academy.extensions import db
 from academy.sessions import service
@@ -28,23 +28,56 @@ def attendees(session: TrainingSession, q: str | None = None) -> list[Attendance
     query = (select(Attendance).outerjoin(User, Attendance.user_id == User.id)
              .where(Attendance.session_id == session.id).options(selectinload(Attendance.user)))
     if q and q.strip():
-        pattern = f"%{q.strip().lower()}%"
-        query = query.where(or_(func.lower(User.name).like(pattern),
-                                func.lower(Attendance.walk_in_name).like(pattern)))
+        q = q.strip().lower()  # autoescape: a typed % or _ is a character, not a wildcard
+        query = query.where(or_(func.lower(User.name).contains(q, autoescape=True),
+                                func.lower(Attendance.walk_in_name).contains(q, autoescape=True)))
     rows = db.session.scalars(query).all()
     return sorted(rows, key=lambda a: (a.name.casefold(), a.id))
 
 
+NEVER_LISTED = ("admin", "auditor")  # they do not attend trainings; their accounts are never offered
+
+
+def _markable(query):
+    """Active accounts that can attend: no admins or auditors."""
+    return query.where(User.deleted_at.is_(None), User.role.not_in(NEVER_LISTED))
+
+
+def _same_community(session: TrainingSession):
+    """People of the session's community (a session of no community: people of none)."""
+    if session.community_id is None:
+        return User.community_id.is_(None)
+    return User.community_id == session.community_id
+
+
 def find_people(session: TrainingSession, q: str, limit: int = 10) -> list[User]:
-    """Active accounts whose name contains q and who are not on the roster yet."""
-    q = (q or "").strip().lower()
-    if len(q) < MIN_SEARCH:
+    """Accounts not on the roster yet: of the session's community by name, anyone else by exact email only."""
+    q = " ".join((q or "").split())
+    if len(q) < MIN_SEARCH or len(q) > 254:
         return []
     present = select(Attendance.user_id).where(Attendance.session_id == session.id,
                                                Attendance.user_id.is_not(None))
-    query = (select(User).where(func.lower(User.name).like(f"%{q}%"), User.deleted_at.is_(None),
-                                User.id.not_in(present)).order_by(User.name, User.id).limit(limit))
-    return list(db.session.scalars(query))
+    query = _markable(select(User)).where(User.id.not_in(present))
+    if "@" in q:
+        query = query.where(User.email == normalise_email(q))
+    else:
+        query = query.where(_same_community(session), func.lower(User.name).contains(q.lower(), autoescape=True))
+    return list(db.session.scalars(query.order_by(User.name, User.id).limit(limit)))
+
+
+def may_mark(session: TrainingSession, user: User | None, email: str | None = None) -> bool:
+    """Whether a trainer may mark this account present: one find_people could offer (same scope)."""
+    if user is None or not user.is_active or user.role in NEVER_LISTED:
+        return False
+    if email and user.email == normalise_email(email):
+        return True
+    return user.community_id == session.community_id
+
+
+def masked_email(email: str | None) -> str:
+    """Enough of an address to tell two people apart without showing it: first letter and domain."""
+    local, at, domain = (email or "").partition("@")
+    return f"{local[:1]}•••@{domain}" if at and local else ""
 
 
 def certified_user_ids(session: TrainingSession) -> set[int]:
@@ -99,72 +132,117 @@ class PaperError(ValueError):
     """The typed sheet cannot be read; the message is fit to show next to the field."""
 
 
-def _split(line: str) -> PaperLine | None:
-    line = " ".join(line.replace("\t", " ").split())
-    if not line:
+MAX_NAME = 200  # Attendance.walk_in_name and User.name
+MAX_LINE = 600  # a name, an email and separators; longer lines are refused before any parsing
+_SEPARATORS = re.compile(r"[\s,;<>()]+")  # one character class, no nesting: linear in the line's length
+
+
+def _is_email(token: str) -> bool:
+    """One @, something before it, and a dotted domain after it (string methods: linear, no backtracking)."""
+    local, at, domain = token.partition("@")
+    return bool(at and local and "@" not in domain and "." in domain.strip(".") and len(token) <= 254)
+
+
+def _split(line: str, number: int = 0) -> PaperLine | None:
+    """Read one line: a name and, optionally, an email. Raise PaperError naming the line if it is malformed."""
+    if len(line) > MAX_LINE:
+        raise PaperError(f"Line {number}: that line is longer than {MAX_LINE} characters.")
+    tokens = [t for t in _SEPARATORS.split(line) if t]
+    if not tokens:
         return None
-    match = _EMAIL.search(line)
-    email = match.group(0) if match else None
-    name = (line[:match.start()] + line[match.end():]) if match else line
-    name = " ".join(name.strip(" ,;<>()").split())
-    return PaperLine(name or (email or ""), email)
+    emails = [t for t in tokens if "@" in t]
+    if len(emails) > 1 or (emails and not _is_email(emails[0])):
+        shown = " ".join(emails)[:80]
+        raise PaperError(f"Line {number}: “{shown}” is not one email address. Correct the line or remove it.")
+    email = emails[0] if emails else None
+    name = " ".join(t for t in tokens if "@" not in t) or (email or "")
+    if len(name) > MAX_NAME:
+        raise PaperError(f"Line {number}: the name is longer than {MAX_NAME} characters.")
+    return PaperLine(name, email)
 
 
-def parse_text(text: str) -> list[PaperLine]:
-    """One person per line: a name, optionally followed by an email (comma, semicolon or space between)."""
-    if len(text.encode()) > MAX_PAPER_BYTES:
-        raise PaperError(f"That is too long: type at most {MAX_PAPER_LINES} names "
-                         f"({MAX_PAPER_BYTES // 1000} KB).")
-    lines = [p for p in (_split(raw) for raw in text.splitlines()) if p is not None]
+def _lines(rows) -> list[PaperLine]:
+    """Parse (line number, text) pairs; stop at the line limit; report the first malformed line."""
+    lines = []
+    for number, raw in rows:
+        parsed = _split(raw, number)
+        if parsed is not None:
+            lines.append(parsed)
     if len(lines) > MAX_PAPER_LINES:
         raise PaperError(f"That is {len(lines)} lines; type at most {MAX_PAPER_LINES} at a time.")
     return lines
 
 
-def parse_csv(data: bytes) -> list[PaperLine]:
-    """A CSV with a `name` column (and optionally `email`), or plain rows of name[, email]."""
-    if len(data) > MAX_PAPER_BYTES:
-        raise PaperError(f"That file is too big: at most {MAX_PAPER_BYTES // 1000} KB.")
+def parse_text(text: str) -> list[PaperLine]:
+    """One person per line: a name, optionally followed by an email (comma, semicolon or space between)."""
+    if len(text) > MAX_PAPER_BYTES or len(text.encode()) > MAX_PAPER_BYTES:
+        raise PaperError(f"That is too long: type at most {MAX_PAPER_LINES} names "
+                         f"({MAX_PAPER_BYTES // 1000} KB).")
+    raw_lines = text.splitlines()
+    if sum(1 for raw in raw_lines if raw.strip()) > MAX_PAPER_LINES:
+        raise PaperError(f"That is more than {MAX_PAPER_LINES} lines; type at most {MAX_PAPER_LINES} at a time.")
+    return _lines(enumerate(raw_lines, start=1))
+
+
+def _decode(data: bytes) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise PaperError("Save the file as CSV in UTF-8 and try again.") from exc
     if "\x00" in text:  # PostgreSQL can neither store nor compare NUL characters
         raise PaperError("That file is not plain text: save it as CSV in UTF-8 and try again.")
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    return text
+
+
+def parse_csv(data: bytes) -> list[PaperLine]:
+    """A CSV with a `name` column (and optionally `email`), or plain rows of name[, email]; any line ending."""
+    if len(data) > MAX_PAPER_BYTES:
+        raise PaperError(f"That file is too big: at most {MAX_PAPER_BYTES // 1000} KB.")
+    text = _decode(data)
+    try:  # newline="": the csv module then reads \n, \r\n and the old Mac \r alike
+        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise PaperError(f"That file is not a CSV the academy can read ({exc}). Save it as CSV and try again."
+                         ) from exc
     header = [c.strip().lower() for c in rows[0]] if rows else []
+    first = 1
     if "name" in header:
         name_at, email_at = header.index("name"), header.index("email") if "email" in header else None
-        rows = rows[1:]
+        rows, first = rows[1:], 2
     else:
         name_at, email_at = 0, 1
-    lines = []
-    for row in rows:
+    if len(rows) > MAX_PAPER_LINES:
+        raise PaperError(f"That file has {len(rows)} rows; import at most {MAX_PAPER_LINES} at a time.")
+    pairs = []
+    for number, row in enumerate(rows, start=first):
         name = row[name_at].strip() if len(row) > name_at else ""
         email = row[email_at].strip() if email_at is not None and len(row) > email_at else ""
-        parsed = _split(f"{name} {email}")
-        if parsed is not None:
-            lines.append(parsed)
-    if len(lines) > MAX_PAPER_LINES:
-        raise PaperError(f"That file has {len(lines)} rows; import at most {MAX_PAPER_LINES} at a time.")
-    return lines
+        pairs.append((number, f"{name} {email}"))
+    return _lines(pairs)
 
 
 def import_paper(session: TrainingSession, lines: list[PaperLine], actor) -> PaperResult:
     """Add the people of a paper sheet: by account when the email matches one, otherwise as walk-ins.
 
     A name alone never matches an account: two people share names, and the account would get the certificate.
+    Two lines of the same name on one sheet are two people (each signed); a name already on the roster before
+    the import is skipped and reported by name, so the trainer can add a namesake by hand.
     """
     result = PaperResult()
     reason = "typed in from the paper sign-in sheet"
+    before = {a.name.casefold() for a in attendees(session)}
     for line in lines:
         user = find_by_email(line.email) if line.email else None
         if user is not None and user.is_active:
             outcome = service.check_in(session, user, method="paper", marked_by=actor, reason=reason)
             created, name = outcome.created, user.name
             result.matched += int(created)
+        elif line.name.casefold() in before:
+            created, name = False, line.name
         else:
-            created = service.add_walk_in(session, line.name, actor, reason, method="paper") is not None
+            created = service.add_walk_in(session, line.name, actor, reason, method="paper",
+                                          allow_namesake=True) is not None
             name = line.name
         (result.added if created else result.already).append(name)
+    service.refresh_over_capacity(session)
     return result

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from academy.accounts.models import User
 from academy.courses.catalog import get_course
+from academy.database import utcnow
 from academy.extensions import db
 from academy.sessions import closing, pdf, roster, service
 from academy.sessions.forms import MarkForm, PaperForm, ReasonForm, WalkInForm
@@ -21,9 +22,11 @@ def _render(session, status: int = 200, **forms):
     q, find = request.args.get("q", ""), request.args.get("find", "")
     attendees = roster.attendees(session, q)
     course = get_course(session.course_slug)
+    count = service.attendee_count(session)
     page = render_template(
         "sessions/roster.html", session=session, course=course, attendees=attendees, q=q, find=find,
-        people=roster.find_people(session, find) if find else [], count=service.attendee_count(session),
+        people=roster.find_people(session, find) if find else [], count=count, now=utcnow(),
+        over=max(0, count - session.capacity) if session.capacity else 0, masked_email=roster.masked_email,
         certified=roster.certified_user_ids(session) if session.status == "closed" else set(),
         quiz_required=closing.quiz_required(session, course), frozen=service.frozen_error(session),
         walk_in_form=forms.get("walk_in_form") or WalkInForm(formdata=None),
@@ -47,7 +50,7 @@ def mark(session_id: int):
     form = MarkForm()
     user_id = parse_id(form.user_id.data)  # ASCII digits that fit a column ("²".isdigit() is True)
     user = db.session.get(User, user_id) if user_id is not None else None
-    if not form.validate_on_submit() or user is None or not user.is_active:
+    if not form.validate_on_submit() or not roster.may_mark(session, user, form.email.data):
         form.reason.errors.append(_("Choose someone from the search results."))
         return _render(session, 400, mark_form=form)
     try:
@@ -119,6 +122,9 @@ def paper(session_id: int):
             flash(_("%(added)s added from the paper sheet (%(matched)s matched an account by email); "
                     "%(already)s already on the roster.", added=len(result.added), matched=result.matched,
                     already=len(result.already)), "success")
+            if result.already:
+                flash(_("Skipped as already on the roster: %(names)s. If one of them is someone else of the "
+                        "same name, add them by hand.", names=", ".join(result.already)), "info")
             return redirect(url_for("sessions.roster", session_id=session.id))
     status = 400 if form.is_submitted() else 200
     return render_template("sessions/paper.html", session=session, form=form,

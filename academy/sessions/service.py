@@ -6,19 +6,23 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, update
 
 from academy.accounts.models import User
 from academy.certificates.models import AuditEvent
 from academy.database import utcnow
 from academy.extensions import db
 from academy.sessions import codes
-from academy.sessions.models import Attendance, TrainingSession, session_trainers
+from academy.sessions.models import Attendance, CheckinTicketUse, TrainingSession, session_trainers
 
 log = logging.getLogger(__name__)
 
 EARLY = timedelta(minutes=30)  # check-in opens this long before the start
 METHODS = ("qr", "code", "manual", "paper")
+# A typed code is read off a projector at the back of a room and typed on a phone: it stays good for five steps
+# (60 to 75 s), where a scanned QR stays good for two (15 to 30 s). Six characters of 31 leave 887 million codes,
+# and typed attempts are rate-limited, so five live codes per session stay unguessable.
+TYPED_GRACE = 4
 
 
 class SessionError(ValueError):
@@ -153,7 +157,7 @@ def find_by_short_code(code: str, now: datetime | None = None) -> TrainingSessio
     if not codes.looks_like_short(code):
         return None
     for session in code_candidates(now):
-        if codes.verify(session.secret, session.id, code, now.timestamp()):
+        if codes.verify(session.secret, session.id, code, now.timestamp(), grace=TYPED_GRACE):
             return session
     return None
 
@@ -173,12 +177,13 @@ def attendee_count(session: TrainingSession) -> int:
     return db.session.scalar(query) or 0
 
 
-def _insert_once(values: dict) -> int | None:
+def _insert_once(values: dict, table=None, conflict: tuple[str, ...] = ("session_id", "user_id"),
+                 returning: str = "id"):
     """Insert an attendance unless the person is already on the roster; return the new id, or None.
 
     One statement, `INSERT ... ON CONFLICT (session_id, user_id) DO NOTHING RETURNING id`, on SQLite and on
     PostgreSQL alike: the unique constraint decides, two taps at the same instant make one row, and the tap costs
-    one round trip instead of a savepoint, an insert and a release.
+    one round trip instead of a savepoint, an insert and a release. (Ticket uses go through it too.)
     """
     dialect = db.session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -187,11 +192,24 @@ def _insert_once(values: dict) -> int | None:
         from sqlalchemy.dialects.sqlite import insert
     else:  # pragma: no cover - the academy runs on SQLite and PostgreSQL only
         raise RuntimeError(f"check-in needs an INSERT that can ignore a conflict on {dialect}")
-    table = Attendance.__table__
+    table = table if table is not None else Attendance.__table__
     statement = (insert(table).values(**values)
-                 .on_conflict_do_nothing(index_elements=[table.c.session_id, table.c.user_id])
-                 .returning(table.c.id))
+                 .on_conflict_do_nothing(index_elements=[table.c[name] for name in conflict])
+                 .returning(table.c[returning]))
     return db.session.execute(statement).scalar()
+
+
+def use_ticket(session: TrainingSession, nonce: str, user_id: int | None = None,
+               now: datetime | None = None) -> bool:
+    """Record that a check-in ticket is used; False if it was already (by anyone, on any worker or host)."""
+    db.session.flush()
+    values = {"nonce": nonce, "session_id": session.id, "user_id": user_id, "used_at": now or utcnow()}
+    return _insert_once(values, CheckinTicketUse.__table__, ("nonce",), "nonce") is not None
+
+
+def ticket_used(nonce: str) -> bool:
+    """Whether a check-in ticket has been used already."""
+    return db.session.get(CheckinTicketUse, nonce) is not None
 
 
 def check_in(session: TrainingSession, user: User, *, method: str, now: datetime | None = None,
@@ -215,6 +233,7 @@ def check_in(session: TrainingSession, user: User, *, method: str, now: datetime
         return CheckIn(existing, False)
     if marked_by is not None:
         audit("attendance.marked", session, marked_by, now, user_id=user_id, method=method, reason=reason)
+        refresh_over_capacity(session)
     log.info("user %s checked in to session %s by %s%s", user_id, session_id, method,
              " (over capacity)" if over else "")
     return CheckIn(new_id, True)
@@ -239,15 +258,21 @@ def on_roster(session: TrainingSession, name: str) -> bool:
 
 
 def add_walk_in(session: TrainingSession, name: str, actor, reason: str | None = None, *,
-                method: str = "manual", now: datetime | None = None) -> Attendance | None:
-    """Add someone without an account by name; None if someone of that name is already on the roster."""
+                method: str = "manual", now: datetime | None = None,
+                allow_namesake: bool = False) -> Attendance | None:
+    """Add someone without an account by name; None if someone of that name is already on the roster.
+
+    allow_namesake adds them even so (a paper sheet where two people of the same name signed).
+    """
     error = frozen_error(session)
     if error:
         raise SessionError(error)
     name = " ".join(name.split())
     if not name:
         raise SessionError("Enter the person's name.")
-    if on_roster(session, name):
+    if len(name) > 200:
+        raise SessionError("The name is longer than 200 characters.")
+    if not allow_namesake and on_roster(session, name):
         return None
     now = now or utcnow()
     over = session.capacity is not None and attendee_count(session) >= session.capacity
@@ -257,6 +282,7 @@ def add_walk_in(session: TrainingSession, name: str, actor, reason: str | None =
     db.session.flush()
     audit("attendance.marked", session, actor, now, attendance_id=attendance.id, walk_in=name, method=method,
           reason=reason)
+    refresh_over_capacity(session)
     return attendance
 
 
@@ -272,4 +298,26 @@ def remove_attendance(attendance: Attendance, actor, reason: str, now: datetime 
           walk_in=attendance.walk_in_name, method=attendance.method, reason=reason.strip())
     db.session.delete(attendance)
     db.session.flush()
+    refresh_over_capacity(session)
     log.info("attendance %s removed from session %s by %s", attendance.id, session.id, actor.id)
+
+
+def refresh_over_capacity(session: TrainingSession) -> int:
+    """Flag exactly the attendances beyond the seats, in order of arrival; return how many are over. Flushes.
+
+    A removal or an import changes who is beyond the seats, so the flags are recomputed, not kept from the tap.
+    """
+    rows = db.session.execute(select(Attendance.id, Attendance.over_capacity)
+                              .where(Attendance.session_id == session.id)
+                              .order_by(Attendance.checked_in_at, Attendance.id)).all()
+    seats = session.capacity
+    over_ids = {row.id for n, row in enumerate(rows) if seats is not None and n >= seats}
+    changed = [row.id for row in rows if row.over_capacity != (row.id in over_ids)]
+    for flag in (True, False):
+        ids = [i for i in changed if (i in over_ids) is flag]
+        if ids:
+            db.session.execute(update(Attendance).where(Attendance.id.in_(ids)).values(over_capacity=flag)
+                               .execution_options(synchronize_session=False))
+    if changed:
+        db.session.expire_all()
+    return len(over_ids)

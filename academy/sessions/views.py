@@ -72,8 +72,11 @@ def load_managed(session_id: int) -> TrainingSession:
 
 
 def _communities() -> list[Community]:
+    """The communities the user may schedule in: a trainer their own, a coordinator those they coordinate."""
     if current_user.role == "coordinator":
         return sorted(current_user.coordinated_communities, key=lambda c: c.name)
+    if current_user.role == "trainer":
+        return [current_user.community] if current_user.community is not None else []
     return list(db.session.scalars(select(Community).order_by(Community.name)))
 
 
@@ -85,8 +88,8 @@ def _trainer_choices() -> list[User]:
 def _session_form(session: TrainingSession | None) -> SessionForm:
     form = SessionForm()
     form.set_choices(curriculum().courses.values(), _communities(), _trainer_choices())
-    if current_user.role == "coordinator":
-        form.community.choices = form.community.choices[1:]  # a coordinator schedules for their communities
+    if current_user.role == "coordinator" or (current_user.role == "trainer" and current_user.community):
+        form.community.choices = form.community.choices[1:]  # they schedule for their own communities
     if session is not None and not form.is_submitted():
         form.course.data, form.title.data, form.place.data = session.course_slug, session.title, session.place
         form.starts_at.data = timezones.to_local(session.starts_at, zone(session))

@@ -76,6 +76,9 @@ def _more_rows(world) -> None:
                     confidence_before=2, confidence_after=4, will_do="", comment="")
     checklist.answer(world.ids["community"], periods.parse("2026H2"), "research-discovery", "yes", note="",
                      evidence_url=None, actor=world.users["coordinator"])
+    from academy.sessions.models import CheckinTicketUse
+
+    db.session.add(CheckinTicketUse(nonce="used-ticket", session_id=world.ids["session"], user_id=trainee.id))
     db.session.commit()
 
 
@@ -143,7 +146,60 @@ def test_postgresql_gets_the_documented_command_and_exit_2(tmp_path, command, to
     app = make_app("postgresql+psycopg://academy:s3cret@db.internal:5432/academy", tmp_path)
     target = tmp_path / "academy.dump"
     target.write_bytes(b"")
-    result = app.test_cli_runner().invoke(args=[command, str(target)])
+    extra = ["--without-keys"] if command == "restore" else []
+    result = app.test_cli_runner().invoke(args=[command, str(target), *extra])
     assert result.exit_code == 2
     assert tool in result.output and "postgresql://academy@db.internal:5432/academy" in result.output
     assert "s3cret" not in result.output and "+psycopg" not in result.output
+
+
+# --- the signing keys travel with the backup, and a restore refuses to go on without them -------------------
+
+
+def _key_files(app) -> dict[str, bytes]:
+    from academy.certificates.service import keys_dir
+
+    return {p.name: p.read_bytes() for p in keys_dir(app).glob("*.json")}
+
+
+def test_backup_writes_the_signing_keys_beside_it_as_a_secret(sqlite_app, tmp_path):
+    target = tmp_path / "backup.sqlite3"
+    result = sqlite_app.test_cli_runner().invoke(args=["backup", str(target)])
+    archive = tmp_path / "backup.sqlite3.keys.tar"
+    assert result.exit_code == 0 and str(archive) in result.output and "SECRET" in result.output
+    assert archive.stat().st_mode & 0o077 == 0  # readable by its owner only
+    import tarfile
+
+    with tarfile.open(archive) as tar:
+        assert sorted(tar.getnames()) == sorted(_key_files(sqlite_app))
+
+
+def test_restore_into_an_instance_without_the_keys_puts_them_back(sqlite_app, tmp_path):
+    from academy.certificates.service import keys_dir
+
+    target = tmp_path / "backup.sqlite3"
+    sqlite_app.test_cli_runner().invoke(args=["backup", str(target)])
+    before = _key_files(sqlite_app)
+    for path in keys_dir(sqlite_app).glob("*.json"):
+        path.unlink()  # a new machine: the instance has no keys
+    result = sqlite_app.test_cli_runner().invoke(args=["restore", str(target), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert _key_files(sqlite_app) == before and "restored 1 signing key(s)" in result.output
+
+
+def test_restore_refuses_without_the_keys_unless_told(sqlite_app, tmp_path):
+    from academy.accounts.models import User
+
+    target = tmp_path / "backup.sqlite3"
+    runner = sqlite_app.test_cli_runner()
+    runner.invoke(args=["backup", str(target)])
+    (tmp_path / "backup.sqlite3.keys.tar").unlink()
+    db.session.add(User(email="after@example.org", name="After Backup"))
+    db.session.commit()
+    refused = runner.invoke(args=["restore", str(target), "--yes"])
+    assert refused.exit_code == 1 and "--without-keys" in refused.output
+    assert db.session.scalar(select(User).where(User.email == "after@example.org")) is not None  # untouched
+    told = runner.invoke(args=["restore", str(target), "--yes", "--without-keys"])
+    assert told.exit_code == 0, told.output
+    db.session.expire_all()
+    assert db.session.scalar(select(User).where(User.email == "after@example.org")) is None

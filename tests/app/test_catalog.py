@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
@@ -52,3 +53,70 @@ def test_a_broken_reload_keeps_the_last_good_curriculum(tmp_path):
     assert catalog.reload() is good
     assert catalog.last_error is not None
     assert any("basics/course.md:3: YAML error" in str(p) for p in catalog.last_error.problems)
+
+
+# --- a broken curriculum: refuse to start without a good one; otherwise serve the last good one, degraded ---
+
+
+BREAKAGES = {
+    "front matter": ("basics/01-first.md", "---\ntitle: [unclosed\n---\n\nText.\n"),
+    "empty sectors": ("sectors.yml", ""),
+    "garbage quiz": ("basics/quiz.md", "\x00\x01 not a quiz at all"),
+}
+
+
+def _break(folder, what: str) -> None:
+    name, content = BREAKAGES[what]
+    path = folder / name
+    if what == "garbage quiz" and not path.exists():
+        path = next(folder.glob("*/quiz.md"))
+    path.write_text(content)
+
+
+@pytest.mark.parametrize("what", sorted(BREAKAGES))
+def test_the_app_refuses_to_start_without_a_good_curriculum(_database, tmp_path, what):
+    from academy.courses.catalog import NoGoodCurriculum
+    from tests.conftest import make_app
+
+    folder = _copy(tmp_path)
+    _break(folder, what)
+    with pytest.raises(NoGoodCurriculum) as refused:
+        make_app(_database, tmp_path, ACADEMY_CURRICULA=str(folder))
+    assert re.search(r"\S+:\d+: ", str(refused.value)), str(refused.value)  # path:line: message
+
+
+def test_a_worker_started_on_broken_files_serves_the_last_good_version(_database, tmp_path, caplog):
+    from academy.extensions import db
+    from tests.conftest import make_app
+
+    folder = _copy(tmp_path)
+    first = make_app(_database, tmp_path, ACADEMY_CURRICULA=str(folder))
+    assert first.test_client().get("/healthz").get_json() == {"status": "ok"}
+    _break(folder, "front matter")
+    worker = make_app(_database, tmp_path, ACADEMY_CURRICULA=str(folder))  # same instance folder: a restart
+    client = worker.test_client()
+    with worker.app_context():
+        health = client.get("/healthz")
+        assert health.status_code == 200 and health.get_json()["status"] == "degraded"
+        assert "last good" in health.get_json()["curriculum"] and "01-first" not in health.get_json()["curriculum"]
+        assert client.get("/courses").status_code == 200
+        db.session.remove()
+    assert any("01-first.md" in r.getMessage() for r in caplog.records if r.levelname == "ERROR")
+
+
+def test_a_broken_reload_is_shown_to_admins_only(app, client, login, tmp_path):
+    from academy.courses.catalog import EXTENSION_KEY
+
+    catalog = app.extensions[EXTENSION_KEY]
+    folder = _copy(tmp_path)
+    catalog.path = str(folder)
+    catalog.reload()
+    _break(folder, "front matter")
+    catalog.reload()
+    assert client.get("/healthz").get_json()["status"] == "degraded"
+    login("trainee")
+    assert "curriculum files have problems" not in client.get("/courses").get_data(as_text=True)
+    client.post("/logout")
+    login("admin")
+    page = client.get("/courses").get_data(as_text=True)
+    assert "curriculum files have problems" in page and "01-first.md" in page

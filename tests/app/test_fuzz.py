@@ -6,14 +6,18 @@ With TESTING on, an unexpected exception propagates out of the test client: a cr
 
 from __future__ import annotations
 
+import io
+import re
 from urllib.parse import quote
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from academy.extensions import db
 from academy.quizzes.models import QuizAttempt
+from tests.authz_table import ALLOWED
 from tests.courses_fixtures import course, start_attempt
 from tests.hardening_fixtures import world_fixture  # noqa: F401  (fixture)
 
@@ -185,5 +189,134 @@ def test_number_arguments_of_any_shape_never_crash(client, world):
             assert response.status_code in (200, 400, 403, 404), (path, name, value, response.status_code)
         marked = client.post(f"/sessions/{session_id}/mark", data={"user_id": value, "reason": "fuzz"})
         assert marked.status_code in (302, 400, 409), (value, marked.status_code)
+
+    check()
+
+
+# --- every form, every upload, JSON of any depth (issue 15: 0 server errors) --------------------------------
+
+# Text people type: any Unicode (NUL included: refused with 400), long runs for the 200-character columns.
+typed = st.one_of(st.text(max_size=60), st.text(min_size=190, max_size=420),
+                  st.sampled_from(["%", "_", "%%", "a@b", "dana@@bad", "x" * 201, "'; --", "<b>", "²", "😀" * 70]))
+GENERIC_FIELDS = ("name", "email", "code", "reason", "names", "user_id", "password", "confirm", "q", "find")
+# Signing out or deleting the account would leave the rest of the walk without its user.
+NOT_FUZZED = {"accounts.logout", "privacy.delete"}
+PREFERRED = ("admin", "trainer", "coordinator", "trainee", "auditor", "anonymous")
+
+
+def _form_fields(page: str) -> list[str]:
+    names = re.findall(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"', page)
+    return sorted({n for n in names if n != "csrf_token"} | set(GENERIC_FIELDS))
+
+
+def _poster(route) -> str | None:
+    """The role that may POST here (the most privileged one), or None if nobody may."""
+    allowed = [role for role, answer in (route.post or {}).items() if answer == ALLOWED]
+    return next((role for role in PREFERRED if role in allowed), None)
+
+
+def _form_fuzzer(client, path: str, endpoint: str, fields: list[str]):
+    @settings(FUZZ, max_examples=8)
+    @given(values=st.fixed_dictionaries({}, optional=dict.fromkeys(fields, typed)))
+    def check(values):
+        response = client.post(path, data=values)
+        assert response.status_code < 500, (endpoint, values, response.status_code)
+
+    return check
+
+
+def test_every_form_takes_any_text_without_a_server_error(app, client, world):
+    """POST random text into every field of every form, as a role allowed to post it: never a 500."""
+    from tests.hardening_fixtures import sign_in_as, walk
+
+    tried = 0
+    for rule, route, path in list(walk(app, world, "POST")):
+        role = _poster(route)
+        if rule.endpoint in NOT_FUZZED or role is None or rule.rule.startswith("/api/"):
+            continue
+        sign_in_as(client, world, role)
+        page = client.get(path).get_data(as_text=True) if route.get else ""
+        fields = _form_fields(page)
+
+        _form_fuzzer(client, path, rule.endpoint, fields)()
+        tried += 1
+        client.post("/logout")
+    assert tried >= 25, tried
+
+
+def _nested(depth: int, kind: str) -> str:
+    if kind == "list":
+        return "[" * depth + "]" * depth
+    return '{"a":' * depth + "1" + "}" * depth
+
+
+@pytest.mark.parametrize("depth", [10, 999, 3_000, 50_000])
+@pytest.mark.parametrize("kind", ["list", "dict"])
+def test_json_of_any_depth_is_answered_with_json(client, depth, kind):
+    response = client.post("/api/v1/certificates/verify", data=_nested(depth, kind).encode(),
+                           content_type="application/json")
+    assert response.status_code == 400 and response.is_json and "error" in response.get_json()
+    form = client.post("/checkin", data=_nested(depth, kind).encode(), content_type="application/json")
+    assert form.status_code == 415
+
+
+@given(depth=st.integers(min_value=1, max_value=6_000), kind=st.sampled_from(["list", "dict"]),
+       wrap=st.booleans())
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_json_depth_fuzz(client, depth, kind, wrap):
+    body = _nested(depth, kind)
+    body = '{"codes": ' + body + "}" if wrap else body
+    response = client.post("/api/v1/certificates/verify", data=body.encode(), content_type="application/json")
+    assert response.is_json and response.status_code in (200, 400, 413)
+
+
+# --- the paper sign-in sheet: typed names and CSV files of any line ending and encoding ---------------------
+
+lines = st.lists(st.one_of(typed, st.builds(lambda n, e: f"{n} {e}", st.text(max_size=30),
+                                            st.emails().map(str))), max_size=12)
+endings = st.sampled_from(["\n", "\r", "\r\n", "\u2028", "\x0b"])
+encodings = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "latin-1", "cp1252", "mac_roman"])
+
+
+def test_paper_sheets_of_any_shape_are_imported_or_refused(client, world):
+    from tests.hardening_fixtures import sign_in_as
+
+    sign_in_as(client, world, "trainer")
+    url = f"/sessions/{world.args['session_id']}/paper"
+
+    @settings(FUZZ, max_examples=40)
+    @given(rows=lines, ending=endings, encoding=encodings, raw=st.one_of(st.none(), st.binary(max_size=300)))
+    def check(rows, ending, encoding, raw):
+        text = ending.join(rows)
+        typed_in = client.post(url, data={"names": text})
+        assert typed_in.status_code in (302, 400), (text, typed_in.status_code)
+        data = raw if raw is not None else ("name,email" + ending + text).encode(encoding, errors="replace")
+        uploaded = client.post(url, data={"file": (io.BytesIO(data), "sheet.csv")},
+                               content_type="multipart/form-data")
+        assert uploaded.status_code in (302, 400), (data[:80], uploaded.status_code)
+
+    check()
+
+
+def test_the_door_registration_takes_any_names_and_codes(client, world):
+    """Scan, then register with random details: refused with a message or checked in, never a 500."""
+    from academy.database import utcnow
+    from academy.sessions import codes as checkin_codes
+    from academy.sessions.models import TrainingSession
+
+    session = db.session.get(TrainingSession, world.args["session_id"])
+
+    @settings(FUZZ, max_examples=25)
+    @given(name=typed, email=st.one_of(typed, st.emails().map(str)), organisation=typed, sector=typed,
+           code=codeish)
+    def check(name, email, organisation, sector, code):
+        token = checkin_codes.code_at(session.secret, session.id, utcnow().timestamp())[0]
+        scanned = client.get(f"/checkin/{session.id}/{token}")
+        assert scanned.status_code == 302
+        response = client.post(scanned.headers["Location"], data={
+            "name": name, "email": email, "organisation": organisation, "sector": sector})
+        assert response.status_code in (200, 400, 409), response.status_code
+        typed_code = client.post("/checkin", data={"code": code})
+        assert typed_code.status_code in (200, 302, 400)
 
     check()

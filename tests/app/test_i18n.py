@@ -19,6 +19,7 @@ from academy.accounts.models import User
 from academy.curriculum.files import body_hash
 from academy.curriculum.source import Report, split_front_matter
 from academy.extensions import db
+from tests.accounts_fixtures import register
 from tests.conftest import APP_CURRICULA, PASSWORD, ROOT
 from tests.coverage_fixtures import cert_fixture, person_fixture, town_fixture  # noqa: F401 (fixtures)
 
@@ -154,7 +155,7 @@ def test_the_account_language_wins_over_the_session(client, make_user):
 
 def test_the_language_chosen_before_signing_up_is_kept(client, app):
     client.post("/language", data={"locale": "es"})
-    response = client.post("/register", data={
+    response = register(client, {
         "name": "Ana Pérez", "email": "ana@example.org", "sector": "law-enforcement/police",
         "password": PASSWORD, "confirm": PASSWORD, "organisation": "", "community": ""})
     assert response.status_code == 302, response.data[:500]

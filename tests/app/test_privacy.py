@@ -15,6 +15,7 @@ from academy.certificates.models import AuditEvent, Certificate
 from academy.database import utcnow
 from academy.extensions import db
 from academy.sessions.models import Attendance, TrainingSession
+from tests.accounts_fixtures import register
 from tests.conftest import PASSWORD
 from tests.courses_fixtures import complete_course, course
 
@@ -145,8 +146,8 @@ def test_name_and_email_are_gone_from_every_table(client, person):
 
 def test_the_email_can_register_again_after_deletion(client, person):
     _delete(client)
-    response = client.post("/register", data={"email": EMAIL, "name": "New Person", "sector": "consumers/",
-                                              "password": "another long pw", "confirm": "another long pw"})
+    response = register(client, {"email": EMAIL, "name": "New Person", "sector": "consumers/",
+                                 "password": "another long pw", "confirm": "another long pw"})
     assert db.session.scalar(select(User).where(User.email == EMAIL)) is not None, response.data[:300]
 
 
@@ -174,8 +175,8 @@ def test_an_account_without_a_password_is_asked_to_set_one_first(client, make_us
 def test_logs_carry_ids_not_names_or_emails(client, make_user, caplog):
     """Register, sign in, learn, download and delete: no log line carries the person's name or email."""
     caplog.set_level(logging.DEBUG)
-    response = client.post("/register", data={"email": EMAIL, "name": NAME, "password": PASSWORD,
-                                              "confirm": PASSWORD, "sector": "law-enforcement/police"})
+    response = register(client, {"email": EMAIL, "name": NAME, "password": PASSWORD,
+                                 "confirm": PASSWORD, "sector": "law-enforcement/police"})
     assert response.status_code == 302, response.data[:500]
     complete_course(client, "basics")
     client.get("/account/data.json")

@@ -233,3 +233,13 @@ def test_a_retake_draws_questions_not_asked_last_time_from_a_larger_pool(app, tr
     result = service.submit_attempt(trainee, pooled, second,
                                     {qid: c for qid, c in correct_answers("basics").items() if qid in asked_again})
     assert result.passed and result.score_percent == 100  # graded on the questions drawn, not the whole pool
+
+
+def test_opening_the_quiz_page_changes_nothing(client, trainee):
+    """No state change on GET (issue 15): the page shows the quiz; starting an attempt (a POST) enrols."""
+    from academy.courses.models import Enrolment
+
+    assert "Start the quiz" in text(client.get("/courses/basics/quiz"))
+    assert db.session.scalars(select(Enrolment)).all() == []
+    start_attempt(client, "basics")
+    assert [e.user_id for e in db.session.scalars(select(Enrolment))] == [trainee.id]

@@ -84,8 +84,7 @@ def test_newcomer_scans_the_projected_code_registers_and_appears_on_the_roster(
     attendee.get_by_label("Your sector and role").select_option("law-enforcement/police")
     attendee.get_by_label("Organisation").fill("Riverside PD")
     attendee.get_by_role("button", name="Check me in").click()
-    attendee.wait_for_url(re.compile(rf".*/checkin/done/{sid}$"))
-    assert "You are checked in." in attendee.inner_text("main")
+    attendee.wait_for_selector("text=check your email")  # the door signs no browser in: the mail finishes it
     screenshot(attendee, "phone-done")
     assert run_axe(attendee) == []
     phone.close()
