@@ -58,7 +58,8 @@ def test_the_demo_logs_every_certificate_it_issues_and_revokes(app):
     def events(action: str) -> int:
         return db.session.scalar(select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action))
 
-    revoked = db.session.scalar(select(func.count()).select_from(Certificate).where(Certificate.revoked_at.is_not(None)))
+    revoked = db.session.scalar(
+        select(func.count()).select_from(Certificate).where(Certificate.revoked_at.is_not(None)))
     assert events("certificate.issued") == count(Certificate)
     # the certificates demo's own revocation and the coverage data's
     assert events("certificate.revoked") == revoked >= 2
