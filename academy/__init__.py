@@ -95,3 +95,6 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(privacy)
     app.register_blueprint(openapi)
+    from academy.mail.views import bp as mail
+
+    app.register_blueprint(mail)

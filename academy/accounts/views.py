@@ -96,7 +96,8 @@ def reset_request():
             send_mail(user.email, _("Set your academy password"),
                       _("Hello %(name)s,\n\nUse this link within an hour to set your password:\n%(link)s\n\n"
                         "If you did not ask for it, ignore this message.\n", name=user.name, link=link),
-                      user_id=user.id)
+                      user_id=user.id, kind="set-password", locale=user.locale)
+            db.session.commit()
         flash(_("If an account uses that address, a link to set a password is on its way."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_request.html", form=form)

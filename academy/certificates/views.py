@@ -8,13 +8,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from academy.accounts.permissions import can_revoke
-from academy.certificates import audit_views, codes, forms, pdf, qr, service
+from academy.certificates import audit_views, codes, forms, printing, qr, service
 from academy.certificates.models import Certificate
 from academy.extensions import db, limiter
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
-STATUS_WORDS = {"valid": "Valid", "expired": "Expired", "revoked": "Revoked", "superseded": "Superseded"}
+STATUS_WORDS = printing.STATUS_WORDS
 # The words on the pages, in the reader's language (STATUS_WORDS stays English for the printed PDF).
 STATUS_SHOWN = {"valid": _l("Valid"), "expired": _l("Expired"), "revoked": _l("Revoked"),
                 "superseded": _l("Superseded")}
@@ -141,22 +141,7 @@ def show(code: str):
 def show_pdf(code: str):
     """Download the certificate as a PDF."""
     certificate = _own(code)
-    url = qr.verify_url(current_app.config["ACADEMY_PUBLIC_URL"], certificate.code)
-    printed = pdf.PrintedCertificate(
-        holder_name=certificate.holder_name,
-        course_title=certificate.course_title,
-        sector_label=sector_label(certificate.sector),
-        version=certificate.version,
-        hours=certificate.hours,
-        issued_at=certificate.issued_at,
-        expires_at=certificate.expires_at,
-        grouped_code=codes.group(certificate.code),
-        verify_url=url,
-        issuer=current_app.config["ACADEMY_NAME"],
-        status_words=STATUS_WORDS[certificate.status()],
-    )
-    body = pdf.render(printed, qr.png(url, box_size=10))
-    filename = f"certificate-{certificate.course_slug}-{codes.group(certificate.code)}.pdf"
+    filename, body = printing.certificate_pdf(certificate)
     return (
         body,
         200,

@@ -6,8 +6,6 @@ signing in or registering never loses the check-in.
 
 from __future__ import annotations
 
-import smtplib
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_babel import gettext as _
@@ -16,10 +14,10 @@ from flask_login import current_user, login_required
 from academy.accounts import service as accounts
 from academy.accounts import signin
 from academy.accounts.forms import EmptyForm, split_sector
-from academy.accounts.mail import send_mail
 from academy.courses.catalog import curriculum, get_course
 from academy.database import utcnow
 from academy.extensions import db, limiter
+from academy.mail import notices
 from academy.sessions import attendees, checkin, closing, codes, service
 from academy.sessions.forms import CheckinRegisterForm, CodeForm
 from academy.sessions.models import Attendance, TrainingSession
@@ -180,14 +178,11 @@ def _check_in(session: TrainingSession, user, method: str, new_account: bool = F
 
 
 def _send_welcome(user, session: TrainingSession) -> None:
-    """Mail the link to set a password; a mail failure must not undo the check-in."""
+    """Queue the mail with the link to set a password (after the check-in's commit: it can never undo it)."""
     token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
     link = current_app.config["ACADEMY_PUBLIC_URL"] + url_for("accounts.reset_password", token=token)
-    subject, body = attendees.welcome_mail(user, session, link)
-    try:
-        send_mail(user.email, subject, body, user_id=user.id)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.warning("welcome mail for user %s not sent", user.id, exc_info=True)
+    notices.set_password(user, session, link)
+    db.session.commit()
 
 
 @bp.get("/checkin/done/<int:session_id>")

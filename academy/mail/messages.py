@@ -1,0 +1,82 @@
+"""Compose each kind of message in its recipient's language and queue it in the outbox.
+
+Every function here takes explicit arguments, adds one outbox row (or none, for a person who turned that kind off
+or has no address) and flushes; the caller commits. Templates live in templates/mail/<name>.txt and .html.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel.dates import format_date, format_time
+from flask import current_app
+from flask_babel import force_locale
+
+from academy.mail import outbox, prefs
+from academy.mail.models import MailMessage
+
+
+def language_of(user) -> str:
+    """The language a person reads mail in: their account's, else the academy's default."""
+    languages = current_app.config["LANGUAGES"]
+    return user.locale if getattr(user, "locale", None) in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def link(endpoint: str, **values) -> str:
+    """An absolute link into the academy that works from the command line too (no request needed)."""
+    adapter = current_app.url_map.bind("academy")
+    return current_app.config["ACADEMY_PUBLIC_URL"] + adapter.build(endpoint, values)
+
+
+def community_name(user, community=None) -> str:
+    community = community or getattr(user, "community", None)
+    return community.name if community is not None else current_app.config["ACADEMY_NAME"]
+
+
+def zone_of(community) -> ZoneInfo:
+    """The community's time zone (UTC when none or unknown)."""
+    try:
+        return ZoneInfo(getattr(community, "timezone", None) or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def when(moment: datetime, community, locale: str) -> str:
+    """A moment in the community's time zone, in the reader's language, the zone named."""
+    zone = zone_of(community)
+    local = moment.astimezone(zone)
+    return f"{format_date(local, 'full', locale=locale)}, {format_time(local, 'short', locale=locale)} ({zone.key})"
+
+
+def day(moment: datetime | None, locale: str) -> str:
+    return format_date(moment, "long", locale=locale) if moment else ""
+
+
+def compose(user, kind: str, template: str, subject: Callable[[], str], *, community=None,
+            attachments: Iterable[dict] = (), flush: bool = True, **context) -> MailMessage | None:
+    """Render a message for a person in their language and queue it; None when it must not be sent."""
+    if user is None or not user.email or user.deleted_at is not None:
+        return None
+    optional = prefs.is_optional(kind)
+    if optional and prefs.opted_out(user.id, kind):
+        return None
+    locale = language_of(user)
+    values = dict(context, user=user, locale=locale, community_name=community_name(user, community),
+                  academy_name=current_app.config["ACADEMY_NAME"], preferences_url=link("mail.preferences"),
+                  unsubscribe_url=None, when=lambda moment, c=community: when(moment, c, locale),
+                  day=lambda moment: day(moment, locale))
+    headers = {}
+    if optional:
+        token = prefs.unsubscribe_token(current_app.config["SECRET_KEY"], user.id, kind)
+        values["unsubscribe_url"] = link("mail.unsubscribe", token=token)
+        headers = {"List-Unsubscribe": f"<{values['unsubscribe_url']}>",
+                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    env = current_app.jinja_env
+    with force_locale(locale):
+        title = subject()
+        text = env.get_template(f"mail/{template}.txt").render(subject=title, **values)
+        html = env.get_template(f"mail/{template}.html").render(subject=title, **values)
+    return outbox.queue(user.email, title, text, html=html, user_id=user.id, kind=kind, locale=locale,
+                        attachments=attachments, headers=headers, flush=flush)
