@@ -15,7 +15,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from wtforms import BooleanField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Length
 
@@ -123,6 +123,8 @@ def _last_admin(user: User) -> bool:
 
 def _drop_queued_mail(user: User) -> None:
     """Mail not yet sent to a deleted account goes nowhere (the address is being erased)."""
+    from sqlalchemy import delete
+
     from academy.mail.models import MailMessage
 
     db.session.execute(delete(MailMessage).where(MailMessage.user_id == user.id,

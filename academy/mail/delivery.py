@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import smtplib
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
@@ -75,10 +76,8 @@ class Transport:
     def reset(self) -> None:
         """Drop the connection (after an error, or at the end)."""
         if self.smtp is not None:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):  # a broken connection is dropped anyway
                 self.smtp.quit()
-            except (OSError, smtplib.SMTPException):
-                pass
             self.smtp = None
 
     def _connection(self) -> smtplib.SMTP:

@@ -60,7 +60,7 @@ def test_gives_up_after_the_last_attempt(app):
     db.session.commit()
     moment = utcnow()
     for _ in range(outbox.MAX_ATTEMPTS):
-        outbox.send_due(now=lambda: moment)
+        outbox.send_due(now=lambda at=moment: at)
         moment += timedelta(hours=7)
     message = db.session.scalar(select(MailMessage))
     assert (message.status, message.attempts) == ("failed", outbox.MAX_ATTEMPTS)
