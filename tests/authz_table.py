@@ -126,6 +126,12 @@ TABLE: dict[str, Route] = {
     "sessions.confirm": Route(everyone(400), PUBLIC_POST),
     "sessions.checked_in": Route(only("trainee", others=REDIRECT)),  # the rest did not attend: to their list
     "sessions.mine": Route(signed_in()),
+    "sessions.upcoming": Route(everyone(200)),
+    "sessions.register": Route(None, SIGNED_IN_POST),
+    "sessions.unregister": Route(None, SIGNED_IN_POST),
+    # --- mail: preferences, and the unsubscribe link that works signed out ---------------------------------
+    "mail.preferences": Route(signed_in(), SIGNED_IN_POST),
+    "mail.unsubscribe": Route(everyone(200), PUBLIC_POST, args={"token": "unsubscribe_token"}),
     "i18n.choose": Route(everyone(200)),
     "i18n.switch": Route(None, PUBLIC_POST),
     # --- personal API tokens (the world's token belongs to the coordinator; others' answer 404) -------------

@@ -71,8 +71,8 @@ def compose(user, kind: str, template: str, subject: Callable[[], str], *, commu
     if optional:
         token = prefs.unsubscribe_token(current_app.config["SECRET_KEY"], user.id, kind)
         values["unsubscribe_url"] = link("mail.unsubscribe", token=token)
-        headers = {"List-Unsubscribe": f"<{values['unsubscribe_url']}>",
-                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+        # The link opens a page with one button (a form with a CSRF token, so no one-click POST header).
+        headers = {"List-Unsubscribe": f"<{values['unsubscribe_url']}>"}
     env = current_app.jinja_env
     with force_locale(locale):
         title = subject()

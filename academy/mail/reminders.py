@@ -122,7 +122,7 @@ def _expiring(now: datetime, condition) -> list[tuple[Certificate, User]]:
         .where(condition, Certificate.expires_at > now,
                Certificate.expires_at <= now + timedelta(days=DIGEST_DAYS), Certificate.revoked_at.is_(None),
                Certificate.superseded_by_id.is_(None), User.deleted_at.is_(None))
-        .order_by(Certificate.expires_at)).tuples())
+        .order_by(Certificate.expires_at)))
 
 
 def digest_rows(pairs: list[tuple[Certificate, User]]) -> tuple[list[dict], int]:
@@ -140,7 +140,7 @@ def monthly_digests(now: datetime, report: RunReport) -> None:
     month = now.year * 100 + now.month
     sent = set(db.session.execute(select(ReminderSent.kind, ReminderSent.subject_id)
                                   .where(ReminderSent.kind.in_(("digest-org", "digest-community")),
-                                         ReminderSent.stage == month)).tuples())
+                                         ReminderSent.stage == month)))
     for organisation in db.session.scalars(select(Organisation).where(Organisation.leads.any())):
         if ("digest-org", organisation.id) in sent:
             continue

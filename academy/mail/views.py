@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
+from academy.accounts.forms import EmptyForm
 from academy.accounts.models import User
-from academy.extensions import csrf, db
+from academy.extensions import db
 from academy.mail import prefs
 
 bp = Blueprint("mail", __name__, template_folder="templates")
@@ -42,7 +43,6 @@ def preferences():
 
 
 @bp.route("/mail/unsubscribe/<token>", methods=["GET", "POST"])
-@csrf.exempt  # the signed token is the capability; mail clients' one-click POST (RFC 8058) carries no CSRF token
 def unsubscribe(token: str):
     """Stop one kind of optional mail from the link in it, signed in or not (POST also serves one-click)."""
     found = prefs.read_unsubscribe_token(current_app.config["SECRET_KEY"], token)
@@ -50,9 +50,10 @@ def unsubscribe(token: str):
     if user is None or user.deleted_at is not None:
         abort(404)
     kind = found[1]
-    done = request.method == "POST"
+    form = EmptyForm()
+    done = form.validate_on_submit()  # a CSRF token too: the page's button, signed in or not
     if done:
         prefs.set_choice(user.id, kind, False)
         db.session.commit()
         done = True
-    return render_template("mail/unsubscribe.html", label=prefs.OPTIONAL[kind], done=done)
+    return render_template("mail/unsubscribe.html", form=form, label=prefs.OPTIONAL[kind], done=done)

@@ -18,7 +18,7 @@ from academy.courses.catalog import curriculum, get_course
 from academy.database import utcnow
 from academy.extensions import db, limiter
 from academy.mail import notices
-from academy.sessions import attendees, checkin, closing, codes, service
+from academy.sessions import attendees, checkin, closing, codes, registration, service
 from academy.sessions.forms import CheckinRegisterForm, CodeForm
 from academy.sessions.models import Attendance, TrainingSession
 from academy.sessions.service import N_
@@ -204,4 +204,5 @@ def checked_in(session_id: int):
 def mine():
     """The attendee's upcoming and attended sessions."""
     upcoming, attended = attendees.sessions_of(current_user)
-    return render_template("sessions/mine.html", upcoming=upcoming, attended=attended)
+    return render_template("sessions/mine.html", upcoming=upcoming, attended=attended, form=EmptyForm(),
+                           registrations=registration.registrations_of(current_user.id, utcnow()))

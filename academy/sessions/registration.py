@@ -166,3 +166,41 @@ def session_cancelled(session: TrainingSession, actor, now: datetime | None = No
     db.session.flush()
     audit("session.registrations_cancelled", session, actor, now, people=len(people))
     return len(people)
+
+
+def upcoming(*, community_id: int | None, course_slug: str | None, now: datetime,
+             limit: int = 100) -> list[TrainingSession]:
+    """Scheduled sessions not yet started, of a community (and those open to all) and optionally a course."""
+    query = select(TrainingSession).where(TrainingSession.status == "scheduled", TrainingSession.starts_at > now)
+    if community_id is not None:
+        query = query.where((TrainingSession.community_id == community_id) | TrainingSession.community_id.is_(None))
+    if course_slug:
+        query = query.where(TrainingSession.course_slug == course_slug)
+    return list(db.session.scalars(query.order_by(TrainingSession.starts_at, TrainingSession.id).limit(limit)))
+
+
+def taken(session_ids: list[int]) -> dict[int, int]:
+    """Registered places per session, in one query."""
+    if not session_ids:
+        return {}
+    rows = db.session.execute(select(Registration.session_id, func.count(Registration.id))
+                              .where(Registration.session_id.in_(session_ids), Registration.status == "registered")
+                              .group_by(Registration.session_id))
+    return dict(rows.all())
+
+
+def statuses_of(user_id: int, session_ids: list[int]) -> dict[int, str]:
+    """The person's registration status for each of these sessions that they registered for."""
+    if not session_ids:
+        return {}
+    rows = db.session.execute(select(Registration.session_id, Registration.status).where(
+        Registration.user_id == user_id, Registration.session_id.in_(session_ids), Registration.status.in_(ACTIVE)))
+    return dict(rows.all())
+
+
+def registrations_of(user_id: int, now: datetime) -> list[Registration]:
+    """A person's active registrations for sessions that have not ended, soonest first."""
+    return list(db.session.scalars(
+        select(Registration).join(TrainingSession, Registration.session_id == TrainingSession.id)
+        .where(Registration.user_id == user_id, Registration.status.in_(ACTIVE), TrainingSession.ends_at >= now)
+        .order_by(TrainingSession.starts_at)))
