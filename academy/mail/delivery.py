@@ -9,6 +9,7 @@ from email.utils import formataddr, make_msgid
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import force_locale
 
 from academy.mail.models import MailMessage
 
@@ -21,16 +22,17 @@ def build(message: MailMessage, sender: str, sender_name: str | None = None) -> 
     mime["Subject"] = message.subject
     mime["Message-ID"] = make_msgid(idstring=f"academy-{message.id}", domain=sender.rpartition("@")[2] or None)
     mime["Auto-Submitted"] = "auto-generated"
-    if message.locale:
-        mime["Content-Language"] = message.locale
     for name, value in (message.headers or {}).items():
         mime[name] = value
     mime.set_content(message.body_text)
     if message.body_html:
         mime.add_alternative(message.body_html, subtype="html")
     for spec in message.attachments or []:
-        filename, maintype, subtype, data = attachment(spec)
+        with force_locale(message.locale or "en"):  # outside a request: the reader's language, not a browser's
+            filename, maintype, subtype, data = attachment(spec)
         mime.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    if message.locale:  # last: set_content and add_attachment move Content-* headers into the parts
+        mime["Content-Language"] = message.locale
     return mime
 
 
