@@ -55,12 +55,16 @@ def day(moment: datetime | None, locale: str) -> str:
 
 
 def compose(user, kind: str, template: str, subject: Callable[[], str], *, community=None,
-            attachments: Iterable[dict] = (), flush: bool = True, **context) -> MailMessage | None:
-    """Render a message for a person in their language and queue it; None when it must not be sent."""
+            attachments: Iterable[dict] = (), flush: bool = True, optout_checked: bool = False,
+            **context) -> MailMessage | None:
+    """Render a message for a person in their language and queue it; None when it must not be sent.
+
+    optout_checked: the caller (a reminder run) already left out everyone who turned this kind off.
+    """
     if user is None or not user.email or user.deleted_at is not None:
         return None
     optional = prefs.is_optional(kind)
-    if optional and prefs.opted_out(user.id, kind):
+    if optional and not optout_checked and prefs.opted_out(user.id, kind):
         return None
     locale = language_of(user)
     values = dict(context, user=user, locale=locale, community_name=community_name(user, community),

@@ -42,7 +42,8 @@ def expiry_reminder(certificate, days: int, *, renew_url: str, refresher: bool, 
 
     return compose(certificate.user, "expiry-reminder", "expiry_reminder", subject, community=certificate.community,
                    course_title=certificate.course_title, expires_at=certificate.expires_at, days=days,
-                   renew_url=renew_url, refresher=refresher, verify_url=_verify_url(certificate), flush=flush)
+                   renew_url=renew_url, refresher=refresher, verify_url=_verify_url(certificate), flush=flush,
+                   optout_checked=not flush)
 
 
 def set_password(user, session, reset_url: str):
