@@ -7,6 +7,7 @@ or has no address) and flushes; the caller commits. Templates live in templates/
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -54,25 +55,30 @@ def day(moment: datetime | None, locale: str) -> str:
     return format_date(moment, "long", locale=locale) if moment else ""
 
 
-def compose(user, kind: str, template: str, subject: Callable[[], str], *, community=None,
-            attachments: Iterable[dict] = (), flush: bool = True, optout_checked: bool = False,
-            **context) -> MailMessage | None:
-    """Render a message for a person in their language and queue it; None when it must not be sent.
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    html: str
+    headers: dict
 
-    optout_checked: the caller (a reminder run) already left out everyone who turned this kind off.
-    """
+
+def deliverable(user, kind: str, optout_checked: bool = False) -> bool:
+    """Whether this person can be sent this kind of mail now."""
     if user is None or not user.email or user.deleted_at is not None:
-        return None
-    optional = prefs.is_optional(kind)
-    if optional and not optout_checked and prefs.opted_out(user.id, kind):
-        return None
+        return False
+    return optout_checked or not prefs.is_optional(kind) or not prefs.opted_out(user.id, kind)
+
+
+def render(user, kind: str, template: str, subject: Callable[[], str], *, community=None, **context) -> Rendered:
+    """Render subject, plain text and HTML in the person's language, with the unsubscribe link if optional."""
     locale = language_of(user)
     values = dict(context, user=user, locale=locale, community_name=community_name(user, community),
                   academy_name=current_app.config["ACADEMY_NAME"], preferences_url=link("mail.preferences"),
                   unsubscribe_url=None, when=lambda moment, c=community: when(moment, c, locale),
                   day=lambda moment: day(moment, locale))
     headers = {}
-    if optional:
+    if prefs.is_optional(kind):
         token = prefs.unsubscribe_token(current_app.config["SECRET_KEY"], user.id, kind)
         values["unsubscribe_url"] = link("mail.unsubscribe", token=token)
         # The link opens a page with one button (a form with a CSRF token, so no one-click POST header).
@@ -82,5 +88,26 @@ def compose(user, kind: str, template: str, subject: Callable[[], str], *, commu
         title = subject()
         text = env.get_template(f"mail/{template}.txt").render(subject=title, **values)
         html = env.get_template(f"mail/{template}.html").render(subject=title, **values)
-    return outbox.queue(user.email, title, text, html=html, user_id=user.id, kind=kind, locale=locale,
-                        attachments=attachments, headers=headers, flush=flush)
+    return Rendered(title, text, html, headers)
+
+
+def compose(user, kind: str, template: str, subject: Callable[[], str], *, community=None,
+            attachments: Iterable[dict] = (), flush: bool = True, optout_checked: bool = False,
+            **context) -> MailMessage | None:
+    """Render a message for a person in their language and queue it; None when it must not be sent.
+
+    optout_checked: the caller (a reminder run) already left out everyone who turned this kind off.
+    """
+    if not deliverable(user, kind, optout_checked):
+        return None
+    rendered = render(user, kind, template, subject, community=community, **context)
+    return outbox.queue(user.email, rendered.subject, rendered.text, html=rendered.html, user_id=user.id,
+                        kind=kind, locale=language_of(user), attachments=attachments, headers=rendered.headers,
+                        flush=flush)
+
+
+def render_deferred(message: MailMessage) -> Rendered | None:
+    """Render a message a reminder run queued as a spec; None when it must no longer go out."""
+    from academy.mail import notices
+
+    return notices.render_spec(message.render)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from academy.database import UTCDateTime, utcnow
 from academy.extensions import db
 
-STATUSES = ("queued", "sending", "sent", "failed")
+STATUSES = ("queued", "sending", "sent", "failed", "dropped")  # dropped: nobody to send it to any more
 
 
 class MailMessage(db.Model):
@@ -30,6 +30,9 @@ class MailMessage(db.Model):
     # What to attach, built when sending: [{"type": "certificate-pdf", "code": ...}, {"type": "ics", ...}].
     attachments: Mapped[list] = mapped_column(JSON, default=list)
     headers: Mapped[dict] = mapped_column(JSON, default=dict)
+    # A reminder run queues thousands at once: it stores what to render ({"notice": "expiry", ...}) and the
+    # sender renders it, in the recipient's language, just before sending (academy/mail/messages.py).
+    render: Mapped[dict | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(12), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

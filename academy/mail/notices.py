@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from academy.certificates import codes, qr
-from academy.mail.messages import compose, link
+from academy.mail.messages import compose, deliverable, link, render
 
 
 def _verify_url(certificate) -> str:
@@ -32,18 +32,45 @@ def certificate_revoked(certificate):
                    code=codes.group(certificate.code), verify_url=_verify_url(certificate))
 
 
-def expiry_reminder(certificate, days: int, *, renew_url: str, refresher: bool, flush: bool = True):
-    """Remind the holder that a certificate expires in `days` days (0: it has expired)."""
+def _expiry_parts(certificate, days: int):
+    from academy.mail import renewal
+
     def subject() -> str:
         if days > 0:
             return _("Your certificate for %(course)s expires in %(days)s days", course=certificate.course_title,
                      days=days)
         return _("Your certificate for %(course)s has expired", course=certificate.course_title)
 
+    context = {"course_title": certificate.course_title, "expires_at": certificate.expires_at, "days": days,
+               "renew_url": renewal.renew_url(certificate), "refresher": renewal.has_refresher(certificate.course_slug),
+               "verify_url": _verify_url(certificate)}
+    return subject, context
+
+
+def expiry_reminder(certificate, days: int, *, flush: bool = True):
+    """Remind the holder that a certificate expires in `days` days (0: it has expired).
+
+    A reminder run queues {"notice": "expiry", ...} rows instead (see render_spec): `academy mail send` renders them.
+    """
+    subject, context = _expiry_parts(certificate, days)
     return compose(certificate.user, "expiry-reminder", "expiry_reminder", subject, community=certificate.community,
-                   course_title=certificate.course_title, expires_at=certificate.expires_at, days=days,
-                   renew_url=renew_url, refresher=refresher, verify_url=_verify_url(certificate), flush=flush,
-                   optout_checked=not flush)
+                   flush=flush, **context)
+
+
+def render_spec(spec: dict):
+    """Render a deferred message now; None when its subject is gone or its reader no longer wants it."""
+    from academy.certificates.models import Certificate
+    from academy.extensions import db
+
+    if spec.get("notice") != "expiry":
+        raise ValueError(f"unknown deferred message {spec!r}")
+    certificate = db.session.get(Certificate, spec["certificate_id"])
+    if certificate is None or certificate.revoked_at is not None or not deliverable(certificate.user,
+                                                                                      "expiry-reminder"):
+        return None
+    subject, context = _expiry_parts(certificate, spec["days"])
+    return render(certificate.user, "expiry-reminder", "expiry_reminder", subject, community=certificate.community,
+                  **context)
 
 
 def set_password(user, session, reset_url: str):

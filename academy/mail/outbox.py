@@ -33,16 +33,27 @@ TABLE = MailMessage.__table__
 
 def queue(to: str, subject: str, body: str, *, user_id: int | None = None, html: str | None = None,
           kind: str = "notice", locale: str | None = None, attachments: Iterable[dict] = (),
-          headers: dict | None = None, now: datetime | None = None, flush: bool = True) -> MailMessage:
+          headers: dict | None = None, now: datetime | None = None, flush: bool = True,
+          render: dict | None = None) -> MailMessage:
     """Add a message to the outbox in the current transaction; it goes out once the caller commits."""
     message = MailMessage(kind=kind, user_id=user_id, to_addr=to, locale=locale, subject=subject[:300],
                           body_text=body, body_html=html, attachments=list(attachments), headers=dict(headers or {}),
+                          render=render,
                           status="queued", attempts=0, next_attempt_at=now or utcnow(), created_at=now or utcnow())
     db.session.add(message)
     if flush:  # a reminder run adds hundreds and flushes once
         db.session.flush()
         log.info("mail %s (%s) queued for user %s", message.id, kind, user_id)
     return message
+
+
+def row(to: str, *, kind: str, user_id: int | None, locale: str | None, render: dict,
+        now: datetime | None = None) -> dict:
+    """The column values of a message to render when sent, for a bulk INSERT (a reminder run)."""
+    now = now or utcnow()
+    return {"kind": kind, "user_id": user_id, "to_addr": to, "locale": locale, "subject": f"({kind})",
+            "body_text": "", "body_html": None, "attachments": [], "headers": {}, "render": render,
+            "status": "queued", "attempts": 0, "next_attempt_at": utcnow(), "created_at": now}
 
 
 def backoff(attempts: int) -> timedelta:
@@ -94,9 +105,10 @@ class SendReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    dropped: int = 0
 
     def __str__(self) -> str:
-        return f"{self.sent} sent, {self.retried} to retry, {self.failed} failed"
+        return f"{self.sent} sent, {self.retried} to retry, {self.failed} failed, {self.dropped} dropped"
 
 
 def send_due(*, batch: int = 50, limit: int | None = None, now: Callable[[], datetime] = utcnow) -> SendReport:
@@ -107,7 +119,7 @@ def send_due(*, batch: int = 50, limit: int | None = None, now: Callable[[], dat
     release_stale(now())
     db.session.commit()
     with Transport.from_config(current_app) as transport:
-        while limit is None or report.sent + report.retried + report.failed < limit:
+        while limit is None or report.sent + report.retried + report.failed + report.dropped < limit:
             size = batch if limit is None else min(batch, limit - report.sent - report.retried - report.failed)
             ids = claim(size, worker, now())
             if not ids:
@@ -119,6 +131,17 @@ def send_due(*, batch: int = 50, limit: int | None = None, now: Callable[[], dat
 
 def _deliver_one(transport, message_id: int, worker: str, report: SendReport, now) -> None:
     message = db.session.get(MailMessage, message_id)
+    if message.render:
+        from academy.mail.messages import render_deferred
+
+        rendered = render_deferred(message)
+        if rendered is None:  # the person deleted their account or turned this kind off meanwhile
+            _finish(message_id, worker, status="dropped", claimed_by=None)
+            report.dropped += 1
+            return
+        message.subject, message.body_text, message.body_html = rendered.subject, rendered.text, rendered.html
+        message.headers, message.render = rendered.headers, None
+        db.session.commit()  # what is sent is what the row shows
     try:
         transport.send(message)
     except (OSError, smtplib.SMTPException) as exc:

@@ -12,13 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, exists, literal, select, text
+from sqlalchemy import and_, case, exists, insert, literal, select, text
 
 from academy.accounts.models import User
 from academy.certificates.models import Certificate
 from academy.database import utcnow
 from academy.extensions import db
-from academy.mail import notices, prefs
+from academy.mail import notices, outbox, prefs
+from academy.mail.messages import language_of
 from academy.mail.models import ReminderSent
 
 STAGES = (60, 14, 0)  # days before expiry; 0: on expiry
@@ -69,11 +70,11 @@ def _stage_expression(now: datetime):
 
 
 def due_expiry(now: datetime):
-    """Certificates whose latest reached stage has no reminder yet: (certificate, stage) rows."""
+    """Certificates whose latest reached stage has no reminder yet: (id, user id, stage) rows."""
     stage = _stage_expression(now).label("stage")
     done = exists().where(ReminderSent.kind == "expiry", ReminderSent.subject_id == Certificate.id,
                           ReminderSent.stage == stage)
-    return (select(Certificate, stage)
+    return (select(Certificate.id, Certificate.user_id, stage)
             .where(Certificate.expires_at > now - GRACE, Certificate.expires_at <= now + timedelta(days=max(STAGES)),
                    Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None),
                    Certificate.user_id.is_not(None), ~done)
@@ -81,21 +82,28 @@ def due_expiry(now: datetime):
 
 
 def expiry_reminders(now: datetime, report: RunReport) -> None:
-    from academy.mail import renewal
-
+    """Queue one reminder per certificate reaching a stage, as rows the sender renders (thousands at once on the
+    first run after deployment, so they are written in two bulk INSERTs rather than rendered here)."""
     off = prefs.opted_out_ids("expiry-reminder")
     rows = db.session.execute(due_expiry(now)).all()
-    users = {u.id: u for u in db.session.scalars(select(User).where(
-        User.id.in_({c.user_id for c, _ in rows}))).all()} if rows else {}
-    for certificate, stage in rows:
-        mark("expiry", certificate.id, stage, now)
-        user = users.get(certificate.user_id)
-        if certificate.user_id in off or user is None or user.deleted_at is not None:
+    if not rows:
+        return
+    people = {u.id: u for u in db.session.execute(
+        select(User.id, User.email, User.locale, User.deleted_at).where(User.id.in_({r.user_id for r in rows})))}
+    sent, mail = [], []
+    for certificate_id, user_id, stage in rows:
+        sent.append({"kind": "expiry", "subject_id": certificate_id, "stage": stage, "at": now})
+        person = people.get(user_id)
+        if user_id in off or person is None or person.deleted_at is not None or not person.email:
             report.add("expiry reminders skipped")
             continue
-        notices.expiry_reminder(certificate, stage, renew_url=renewal.renew_url(certificate),
-                                refresher=renewal.has_refresher(certificate.course_slug), flush=False)
+        spec = {"notice": "expiry", "certificate_id": certificate_id, "days": stage}
+        mail.append(outbox.row(person.email, kind="expiry-reminder", user_id=user_id, locale=language_of(person),
+                               render=spec, now=now))
         report.add("expiry reminders")
+    db.session.execute(insert(ReminderSent.__table__), sent)
+    if mail:
+        db.session.execute(insert(outbox.TABLE), mail)
 
 
 def session_reminders(now: datetime, report: RunReport) -> None:

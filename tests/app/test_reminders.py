@@ -47,7 +47,7 @@ def queued(kind: str = "expiry-reminder") -> list[MailMessage]:
     return list(db.session.scalars(select(MailMessage).where(MailMessage.kind == kind).order_by(MailMessage.id)))
 
 
-def test_each_stage_once_day_by_day(app, holder):
+def test_each_stage_once_day_by_day(app, holder, inbox):
     expires = holder.expires_at
     day = expires - timedelta(days=70)
     subjects = []
@@ -59,6 +59,9 @@ def test_each_stage_once_day_by_day(app, holder):
     messages = queued()
     assert len(messages) == 3, subjects
     assert [m.locale for m in messages] == ["es"] * 3
+    assert [m.render["days"] for m in messages] == [60, 14, 0]  # rendered by the sender, in Spanish
+    assert outbox.send_due().sent == 3
+    db.session.expire_all()
     assert "60" in messages[0].subject and "14" in messages[1].subject  # language-neutral: the day counts
 
 
@@ -71,7 +74,7 @@ def test_nothing_missed_across_a_restart(app, holder):
     run(expires - timedelta(days=10))
     run(expires - timedelta(days=9))
     [message] = queued()
-    assert "14" in message.subject
+    assert message.render == {"notice": "expiry", "certificate_id": holder.id, "days": 14}
     run(expires + timedelta(days=3))  # down again over the expiry date
     assert len(queued()) == 2
     run(expires + timedelta(days=60))  # long after the grace period: nothing more

@@ -2,7 +2,7 @@
 
 Revision ID: i19a0000001
 Revises: f0a3981a2d35
-Create Date: 2026-12-06 03:56:23.692676
+Create Date: 2026-12-06 04:29:42.033979
 
 """
 from alembic import op
@@ -36,6 +36,7 @@ def upgrade():
     sa.Column('body_html', sa.Text(), nullable=True),
     sa.Column('attachments', sa.JSON(), nullable=False),
     sa.Column('headers', sa.JSON(), nullable=False),
+    sa.Column('render', sa.JSON(), nullable=True),
     sa.Column('status', sa.String(length=12), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', sa.DateTime(timezone=True), nullable=False),
