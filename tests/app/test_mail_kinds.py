@@ -211,6 +211,7 @@ def test_optional_mail_has_an_unsubscribe_link_that_works_signed_out(app, client
 
 def test_preferences_page_turns_reminders_off_but_not_security_mail(app, client, login):
     user = login("trainee")
+    assert 'href="/account/mail"' in client.get("/account").get_data(as_text=True)
     page = client.get("/account/mail").get_data(as_text=True)
     assert "Reminders before my certificates expire" in page and "password" not in page.lower()
     response = client.post("/account/mail", data={"session_reminder": "y", "digest": "y"})
