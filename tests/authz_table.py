@@ -82,7 +82,7 @@ TABLE: dict[str, Route] = {
     "courses.lesson": Route(signed_in()),
     "courses.complete_lesson": Route(None, SIGNED_IN_POST),
     "courses.my_learning": Route(signed_in()),
-    "courses.refresher": Route(signed_in(), SIGNED_IN_POST),  # nothing due in the world: the page says so
+    "courses.refresher": Route(signed_in(REDIRECT), SIGNED_IN_POST),  # the world's course has none: to the course
     "quizzes.start": Route(signed_in()),
     "quizzes.begin": Route(None, SIGNED_IN_POST),
     # someone else's attempt answers 404, as if it did not exist
