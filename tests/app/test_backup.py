@@ -57,6 +57,12 @@ def _more_rows(world) -> None:
     db.session.add(CourseCompletion(user_id=trainee.id, course_slug="basics", version=basics.version))
     db.session.add(Target(community_id=world.ids["community"], sector="law-enforcement", subrole="police",
                           period="2026H2", headcount=40))
+    from academy.mail.models import MailOptOut, ReminderSent
+    from academy.sessions.models import Registration
+
+    db.session.add(MailOptOut(user_id=trainee.id, kind="digest"))
+    db.session.add(ReminderSent(kind="expiry", subject_id=world.ids["certificate"], stage=60))
+    db.session.add(Registration(session_id=world.ids["session"], user_id=trainee.id, status="registered"))
     db.session.commit()
 
 
