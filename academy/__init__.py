@@ -110,3 +110,6 @@ def _register_blueprints(app: Flask) -> None:
     from academy import timezones
 
     timezones.init_app(app)
+    from academy.mail.views import bp as mail
+
+    app.register_blueprint(mail)

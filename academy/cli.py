@@ -164,7 +164,7 @@ def _register_domain_commands() -> None:
     """Domains that own commands (certificates, credentials, backup) add them to the group here."""
     import importlib
 
-    for module in ("academy.certificates.cli", "academy.backup", "academy.admin.cli"):
+    for module in ("academy.certificates.cli", "academy.backup", "academy.admin.cli", "academy.mail.cli"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -12,8 +12,9 @@ def public_context() -> dict:
 
 def user_context(user) -> dict:
     from academy.courses import service as courses
+    from academy.courses.refresher import renewable
 
-    return {"learning": courses.learning_summary(user), "panels": _role_panels(user)}
+    return {"learning": courses.learning_summary(user), "panels": _role_panels(user), "renewals": renewable(user)}
 
 
 def _role_panels(user) -> list[str]:

@@ -31,6 +31,7 @@ QUICK = {
     "checkin_load": ["--attendees", "150", "--seconds", "2", "--workers", "2", "--threads", "32"],
     "load": ["--seconds", "4", "--workers", "2"],
     "coverage_bench": ["--people", "3334", "--runs", "3"],
+    "reminders_bench": ["--people", "3334", "--mails", "200"],
 }
 NOT_BENCHMARKS = {"run_all", "baseline_app", "coverage_data"}  # this runner, a served baseline, a data generator
 MISSED = 3  # the wrapper's exit status for "ran to the end and reported a missed target"

@@ -84,6 +84,7 @@ TABLE: dict[str, Route] = {
     "courses.lesson": Route(signed_in()),
     "courses.complete_lesson": Route(None, SIGNED_IN_POST),
     "courses.my_learning": Route(signed_in()),
+    "courses.refresher": Route(signed_in(REDIRECT), SIGNED_IN_POST),  # the world's course has none: to the course
     "quizzes.start": Route(signed_in()),
     "quizzes.begin": Route(None, SIGNED_IN_POST),
     # someone else's attempt answers 404, as if it did not exist
@@ -131,6 +132,12 @@ TABLE: dict[str, Route] = {
     "sessions.mine": Route(signed_in()),
     # the owner of an address used at the door confirms by signing in; the world's token is not one (400)
     "sessions.confirm_attendance": Route(signed_in(400), SIGNED_IN_POST),
+    "sessions.upcoming": Route(everyone(200)),
+    "sessions.register": Route(None, SIGNED_IN_POST),
+    "sessions.unregister": Route(None, SIGNED_IN_POST),
+    # --- mail: preferences, and the unsubscribe link that works signed out ---------------------------------
+    "mail.preferences": Route(signed_in(), SIGNED_IN_POST),
+    "mail.unsubscribe": Route(everyone(200), PUBLIC_POST, args={"token": "unsubscribe_token"}),
     "i18n.choose": Route(everyone(200)),
     "i18n.switch": Route(None, PUBLIC_POST),
     # --- personal API tokens (the world's token belongs to the coordinator; others' answer 404) -------------

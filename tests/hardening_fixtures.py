@@ -39,6 +39,7 @@ def build_world(app: Flask, make_user, make_community) -> World:
     from academy.certificates import service as certificates
     from academy.courses import service as courses
     from academy.courses.catalog import get_course
+    from academy.mail.prefs import unsubscribe_token
     from academy.quizzes import service as quizzes
     from academy.sessions import checkin
     from academy.sessions import codes as checkin_codes
@@ -94,6 +95,7 @@ def build_world(app: Flask, make_user, make_community) -> World:
         "list_id": publish.STATUS_LIST_ID, "filename": "academy.css", "community_id": riverside.id,
         "token_id": token.id, "community": riverside.slug, "entry_id": entry.id,
         "user_id": trainee.id, "merge_id": 1, "organisation_id": organisation.id,
+        "unsubscribe_token": unsubscribe_token(app.config["SECRET_KEY"], trainee.id, "expiry-reminder"),
     }
     return world
 

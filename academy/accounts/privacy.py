@@ -121,6 +121,16 @@ def _last_admin(user: User) -> bool:
     return not db.session.scalar(others)
 
 
+def _drop_queued_mail(user: User) -> None:
+    """Mail not yet sent to a deleted account goes nowhere (the address is being erased)."""
+    from sqlalchemy import delete
+
+    from academy.mail.models import MailMessage
+
+    db.session.execute(delete(MailMessage).where(MailMessage.user_id == user.id,
+                                                 MailMessage.status.in_(("queued", "sending"))))
+
+
 def delete_account(user: User, *, revoke_certificates: bool, now: datetime | None = None) -> int:
     """Blank a person's name, email and password, keep the row for coverage; return certificates revoked."""
     if _last_admin(user):
@@ -134,6 +144,7 @@ def delete_account(user: User, *, revoke_certificates: bool, now: datetime | Non
         certificate.holder_name, certificate.include_name = "", False
     for token in _rows(ApiToken, user):
         token.revoked_at = token.revoked_at or now
+    _drop_queued_mail(user)
     user.name, user.email, user.password_hash = DELETED_NAME, None, None
     user.organisation, user.locale, user.deleted_at = None, None, now
     user.coordinated_communities.clear()

@@ -147,13 +147,15 @@ def reset_request():
             send_mail(user.email, _("Set your academy password"),
                       _("Hello %(name)s,\n\nUse this link within an hour to set your password:\n%(link)s\n\n"
                         "If you did not ask for it, ignore this message.\n", name=user.name, link=link),
-                      user_id=user.id)
+                      user_id=user.id, kind="set-password", locale=user.locale)
         else:
             service.make_reset_token(User(id=0, email=""), current_app.config["SECRET_KEY"])
             send_mail(service.normalise_email(form.email.data), _("Someone asked to reset an academy password"),
                       _("Hello,\n\nSomeone asked for a link to set the academy password of this address, but no "
                         "account uses it. If it was you, you can create an account here:\n%(link)s\n\n"
-                        "If it was not you, ignore this message.\n", link=_public(url_for("accounts.register"))))
+                        "If it was not you, ignore this message.\n", link=_public(url_for("accounts.register"))),
+                      kind="set-password")
+        db.session.commit()  # the mail is queued in the database (academy mail send delivers it)
         flash(_("If an account uses that address, a link to set a password is on its way."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_request.html", form=form)

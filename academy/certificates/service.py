@@ -201,6 +201,9 @@ def issue_certificate(user, course, *, via: str, session=None, now: datetime | N
         old.superseded_by_id = certificate.id
         audit("certificate.renewed", old, user, now, superseded_by=codes.group(certificate.code))
     log.info("certificate %s issued to user %s for %s", certificate.id, user.id, course.slug)
+    from academy.mail import notices
+
+    notices.certificate_issued(certificate)
     return certificate
 
 
@@ -220,6 +223,10 @@ def revoke_certificate(certificate: Certificate, actor, reason: str, now: dateti
     audit("certificate.revoked", certificate, actor, now)
     db.session.flush()
     log.info("certificate %s revoked by %s", certificate.id, actor.id)
+    if actor.id != certificate.user_id:  # not when holders withdraw their own (deleting their account)
+        from academy.mail import notices
+
+        notices.certificate_revoked(certificate)
 
 
 def set_include_name(certificate: Certificate, include: bool) -> None:

@@ -7,16 +7,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from academy.accounts.communities import logo_path
 from academy.accounts.models import Community
 from academy.accounts.permissions import can_revoke
-from academy.certificates import audit_views, codes, forms, pdf, qr, reissue, service, share
+from academy.certificates import audit_views, codes, forms, printing, qr, reissue, service, share
 from academy.certificates.models import Certificate
 from academy.extensions import db, limiter
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
-STATUS_WORDS = {"valid": "Valid", "expired": "Expired", "revoked": "Revoked", "superseded": "Superseded"}
+STATUS_WORDS = printing.STATUS_WORDS
 # The words on the pages, in the reader's language (STATUS_WORDS stays English for the printed PDF).
 STATUS_SHOWN = {"valid": _l("Valid"), "expired": _l("Expired"), "revoked": _l("Revoked"),
                 "superseded": _l("Superseded")}
@@ -156,34 +155,7 @@ def show(code: str):
 def show_pdf(code: str):
     """Download the certificate as a PDF."""
     certificate = _own(code)
-    url = qr.verify_url(current_app.config["ACADEMY_PUBLIC_URL"], certificate.code)
-    community = db.session.get(Community, certificate.community_id) if certificate.community_id else None
-    replacement = db.session.get(Certificate, certificate.superseded_by_id) if certificate.superseded_by_id else None
-    paper = request.args.get("paper", "a4")
-    printed = pdf.PrintedCertificate(
-        holder_name=certificate.holder_name,
-        course_title=certificate.course_title,
-        sector_label=sector_label(certificate.sector),
-        version=certificate.version,
-        hours=certificate.hours,
-        issued_at=certificate.issued_at,
-        expires_at=certificate.expires_at,
-        grouped_code=codes.group(certificate.code),
-        verify_url=url,
-        issuer=current_app.config["ACADEMY_NAME"],
-        status_words=STATUS_WORDS[certificate.status()],
-        status=certificate.status(),
-        community_name=community.name if community else None,
-        logo=logo_path(current_app.instance_path, community) if community else None,
-        signatory_name=community.signatory_name if community else None,
-        signatory_title=community.signatory_title if community else None,
-        revoked_at=certificate.revoked_at,
-        replacement_code=codes.group(replacement.code) if replacement else None,
-        paper=paper if paper in pdf.PAPERS else "a4",
-    )
-    body = pdf.render(printed, qr.png(url, box_size=10))
-    suffix = "-letter" if printed.paper == "letter" else ""
-    filename = f"certificate-{certificate.course_slug}-{codes.group(certificate.code)}{suffix}.pdf"
+    filename, body = printing.certificate_pdf(certificate, paper=request.args.get("paper", "a4"))
     return (
         body,
         200,

@@ -219,3 +219,5 @@ def my_learning():
     """The user's courses in progress and completed, with the next step for each."""
     current, completed = service.learning_overview(current_user)
     return render_template("courses/my_learning.html", current=current, completed=completed)
+
+from academy.courses import refresher_views  # noqa: E402, F401  (routes on this blueprint)

@@ -18,7 +18,7 @@ from academy.curriculum.files import (
     text_hash,
 )
 from academy.curriculum.lessons import load_lessons
-from academy.curriculum.model import Course, CourseText, Lesson, Quiz, Sector
+from academy.curriculum.model import Course, CourseText, Lesson, Quiz, Refresher, Sector
 from academy.curriculum.render import LESSON_FILE
 from academy.curriculum.source import suggest
 from academy.curriculum.translations import (
@@ -45,9 +45,12 @@ COURSE_FIELDS = (
     "subroles",
     "sources",
     "pretest",
+    "refresher",
 )
 COURSE_REQUIRED = ("slug", "title", "sector", "summary", "audience", "sources")
 RULES = ("lessons", "quiz", "attendance")
+REFRESHER_FILE = "refresher.md"
+REFRESHER_FIELDS = ("lessons", "opens_days_before")
 
 
 @dataclass
@@ -76,6 +79,7 @@ class Listing:
 
     lessons: list[tuple[str, int, str, str | None]] = field(default_factory=list)
     has_quiz: bool = False
+    has_refresher: bool = False  # refresher.md: the refresher's own quiz
     texts: dict[str, str] = field(default_factory=dict)  # language: course.<language>.md
     quizzes: dict[str, str] = field(default_factory=dict)  # language: quiz.<language>.md
 
@@ -90,6 +94,8 @@ def _list_files(ld: Loading, folder: Path) -> Listing:
             continue
         if path.name == "quiz.md" and path.is_file():
             found.has_quiz = True
+        elif path.name == REFRESHER_FILE and path.is_file():
+            found.has_refresher = True
         elif translated and path.is_file():
             target = found.texts if translated.group(1) == "course" else found.quizzes
             target[translated.group(2)] = rel
@@ -135,6 +141,7 @@ def load_course(ld: Loading, folder: Path) -> CourseFile | None:
     course = _course(ld, parsed, name, lessons, quiz, sector)
     course = dataclasses.replace(
         course,
+        refresher=_refresher(ld, fields, name, lessons, listing),
         sector=sector_id or "",
         prerequisites=tuple(p for p, _ in prerequisites),
         version=version(folder),
@@ -156,6 +163,34 @@ def _quiz(ld: Loading, name: str, listing: Listing) -> Quiz | None:
             if quiz is not None:
                 original.quiz.translations[lang] = quiz
     return original.quiz if original else None
+
+
+def _refresher(ld: Loading, fields, name: str, lessons: tuple[Lesson, ...], listing: Listing) -> Refresher | None:
+    """Read `refresher:` (lesson slugs, opens_days_before) and load refresher.md, its own quiz."""
+    sub = fields.mapping("refresher", allowed=REFRESHER_FIELDS)
+    if sub is None:
+        if listing.has_refresher:
+            ld.report.add(f"{name}/{REFRESHER_FILE}", 1,
+                          "refresher.md is the quiz of a refresher: declare `refresher:` in course.md")
+        return None
+    known = [lesson.slug for lesson in lessons]
+    chosen = []
+    for slug, line in sub.items("lessons"):
+        if slug in known:
+            chosen.append(slug)
+        else:
+            ld.report.add(fields.rel, line, f'refresher lesson "{slug}" is not a lesson of this course'
+                          f"{suggest(str(slug), known)}")
+    if not chosen:
+        fields.error("refresher", "the refresher lists no lessons: name some of the course's lessons")
+    if not listing.has_refresher:
+        fields.error("refresher", "the refresher needs its own quiz in refresher.md")
+        return None
+    loaded = load_quiz(ld, f"{name}/{REFRESHER_FILE}")
+    if loaded is None or not chosen:
+        return None
+    days = _sub_int(sub, "opens_days_before", 60)
+    return Refresher(lessons=tuple(s for s in known if s in chosen), quiz=loaded.quiz, opens_days_before=days)
 
 
 def _texts(ld: Loading, parsed: Parsed | None, listing: Listing) -> dict[str, CourseText]:

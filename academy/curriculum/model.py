@@ -165,6 +165,15 @@ class CourseText:
 
 
 @dataclass(frozen=True)
+class Refresher:
+    """A shorter way to renew a certificate: some of the course's lessons and its own quiz (refresher.md)."""
+
+    lessons: tuple[str, ...]  # lesson slugs of the course, in course order
+    quiz: Quiz
+    opens_days_before: int = 60  # the holder is offered it this many days before expiry, and after
+
+
+@dataclass(frozen=True)
 class Course:
     slug: str
     title: str
@@ -193,6 +202,7 @@ class Course:
     # course.<language>.md; certificates always print the English title, so only pages use these.
     translations: dict[str, CourseText] = field(default_factory=dict, compare=False, hash=False)
     pretest: tuple[str, ...] = ()  # quiz question ids asked before the first lesson, never graded
+    refresher: Refresher | None = None  # front matter `refresher:` with refresher.md
 
     def lesson(self, slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)

@@ -6,8 +6,6 @@ signing in or registering never loses the check-in.
 
 from __future__ import annotations
 
-import smtplib
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask import session as cookie
 from flask_babel import gettext as _
@@ -19,7 +17,8 @@ from academy.accounts.mail import send_mail
 from academy.courses.catalog import curriculum, get_course
 from academy.database import utcnow
 from academy.extensions import db, limiter
-from academy.sessions import attendees, checkin, closing, codes, service
+from academy.mail import notices
+from academy.sessions import attendees, checkin, closing, codes, registration, service
 from academy.sessions.forms import CheckinRegisterForm, CodeForm
 from academy.sessions.models import Attendance, TrainingSession
 from academy.sessions.service import N_
@@ -206,18 +205,17 @@ def _check_in(session: TrainingSession, user, method: str, now=None):
 
 
 def _mail(user, subject: str, body: str) -> None:
-    """A mail failure must not undo the check-in."""
-    try:
-        send_mail(user.email, subject, body, user_id=user.id)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.warning("check-in mail for user %s not sent", user.id, exc_info=True)
+    """Queue a mail after the check-in's own commit, so that it can never undo it."""
+    send_mail(user.email, subject, body, user_id=user.id, locale=user.locale)
+    db.session.commit()
 
 
 def _send_welcome(user, session: TrainingSession) -> None:
-    """Mail the link to set a password (setting it ends every earlier sign-in: accounts/views.py)."""
+    """Queue the link to set a password (setting it ends every earlier sign-in: accounts/views.py)."""
     token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
     link = current_app.config["ACADEMY_PUBLIC_URL"] + url_for("accounts.reset_password", token=token)
-    _mail(user, *attendees.welcome_mail(user, session, link))
+    notices.set_password(user, session, link)
+    db.session.commit()
 
 
 def _send_confirmation(user, session: TrainingSession, method: str, at) -> None:
@@ -263,4 +261,5 @@ def checked_in(session_id: int):
 def mine():
     """The attendee's upcoming and attended sessions."""
     upcoming, attended = attendees.sessions_of(current_user)
-    return render_template("sessions/mine.html", upcoming=upcoming, attended=attended)
+    return render_template("sessions/mine.html", upcoming=upcoming, attended=attended, form=EmptyForm(),
+                           registrations=registration.registrations_of(current_user.id, utcnow()))

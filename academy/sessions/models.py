@@ -87,3 +87,24 @@ class CheckinTicketUse(db.Model):
     session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     used_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Registration(db.Model):
+    """A person's place (or place in the queue) for a session, before it happens.
+
+    status: registered, waiting (in order of created_at, then id) or cancelled. Attendance is separate: a
+    registered person checks in like anyone else, and a walk-in needs no registration.
+    """
+
+    __tablename__ = "session_registration"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_session.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="registered")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)  # the queue's order
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[TrainingSession] = relationship()
+    user = relationship("User")

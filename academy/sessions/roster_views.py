@@ -10,7 +10,7 @@ from academy.accounts.models import User
 from academy.courses.catalog import get_course
 from academy.database import utcnow
 from academy.extensions import db
-from academy.sessions import closing, pdf, roster, service
+from academy.sessions import closing, pdf, progress, registration, roster, service
 from academy.sessions.forms import MarkForm, PaperForm, ReasonForm, WalkInForm
 from academy.sessions.models import Attendance
 from academy.sessions.views import MANAGERS, bp, load_managed, role_required, zone
@@ -23,8 +23,11 @@ def _render(session, status: int = 200, **forms):
     attendees = roster.attendees(session, q)
     course = get_course(session.course_slug)
     count = service.attendee_count(session)
+    registrations = registration.active(session.id)
     page = render_template(
         "sessions/roster.html", session=session, course=course, attendees=attendees, q=q, find=find,
+        registrations=registrations, attended_ids={a.user_id for a in session.attendances},
+        progress=progress.self_paced(course, [a.user_id for a in attendees] + [r.user_id for r in registrations]),
         people=roster.find_people(session, find) if find else [], count=count, now=utcnow(),
         over=max(0, count - session.capacity) if session.capacity else 0, masked_email=roster.masked_email,
         certified=roster.certified_user_ids(session) if session.status == "closed" else set(),

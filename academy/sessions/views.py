@@ -21,7 +21,7 @@ from academy.courses.catalog import curriculum, get_course
 from academy.database import utcnow
 from academy.extensions import db
 from academy.i18n import current_locale
-from academy.sessions import closing, display, service
+from academy.sessions import closing, display, registration, service
 from academy.sessions.forms import ReasonForm, SessionForm
 from academy.sessions.models import TrainingSession
 
@@ -111,8 +111,9 @@ def _save(form: SessionForm, session: TrainingSession | None) -> TrainingSession
         return None
     chosen = [u for u in _trainer_choices() if u.id in (form.trainers.data or [])]
     community = db.session.get(Community, int(form.community.data)) if form.community.data else None
+    before = _what_attendees_see(session)
     try:
-        return service.save_session(
+        saved = service.save_session(
             session, current_user, course_slug=course.slug, title=form.title.data or course.title,
             starts_at=to_utc(form.starts_at.data, community), ends_at=to_utc(form.ends_at.data, community),
             place=form.place.data, community_id=community.id if community else None,
@@ -122,6 +123,16 @@ def _save(form: SessionForm, session: TrainingSession | None) -> TrainingSession
     except service.SessionError as exc:
         form.ends_at.errors.append(str(exc))
         return None
+    if before is not None and before != _what_attendees_see(saved):
+        registration.session_changed(saved)  # registered people get the new details and a new invite
+    return saved
+
+
+def _what_attendees_see(session: TrainingSession | None) -> tuple | None:
+    """The details registered people were told about (a change is mailed to them)."""
+    if session is None:
+        return None
+    return (session.title, session.starts_at, session.ends_at, session.place, session.capacity)
 
 
 # --- list, schedule, edit, cancel, close --------------------------------------------------------------------
@@ -177,6 +188,7 @@ def cancel(session_id: int):
     if form.validate_on_submit():
         try:
             service.cancel_session(session, current_user, form.reason.data)
+            registration.session_cancelled(session, current_user)
         except service.SessionError as exc:
             form.reason.errors.append(str(exc))
         else:
@@ -226,4 +238,4 @@ def display_json(session_id: int):
     return response
 
 
-from academy.sessions import checkin_views, roster_views  # noqa: E402, F401  (routes on this blueprint)
+from academy.sessions import checkin_views, registration_views, roster_views  # noqa: E402, F401  (routes on this blueprint)

@@ -116,6 +116,9 @@ def test_login_follows_a_safe_next_and_ignores_an_unsafe_one(client, make_user):
 
 
 def _reset_link(app) -> str:
+    from academy.mail.outbox import send_due
+
+    assert send_due().sent == 1  # the request queued it; `academy mail send` writes it to the outbox folder
     outbox = sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
     assert outbox, "no mail written to the outbox"
     body = email.message_from_bytes(outbox[-1].read_bytes(), policy=email.policy.default).get_content()

@@ -79,6 +79,12 @@ def _more_rows(world) -> None:
     from academy.sessions.models import CheckinTicketUse
 
     db.session.add(CheckinTicketUse(nonce="used-ticket", session_id=world.ids["session"], user_id=trainee.id))
+    from academy.mail.models import MailOptOut, ReminderSent
+    from academy.sessions.models import Registration
+
+    db.session.add(MailOptOut(user_id=trainee.id, kind="digest"))
+    db.session.add(ReminderSent(kind="expiry", subject_id=world.ids["certificate"], stage=60))
+    db.session.add(Registration(session_id=world.ids["session"], user_id=trainee.id, status="registered"))
     db.session.commit()
 
 

@@ -100,9 +100,12 @@ def test_newcomer_registers_on_the_short_form_and_is_checked_in(client, app, mak
     assert user.password_hash is None
     assert [a.user_id for a in attendances(session)] == [user.id]
     assert "Welcome back, Ana Newcomer" not in text(client.get("/"))  # the door signs no browser in
+    from academy.mail import outbox
+
+    assert outbox.send_due().sent == 1  # queued by the check-in; `academy mail send` writes it to the outbox
     newest = max(Path(app.instance_path, "outbox").glob("*.eml"))
     mail = message_from_bytes(newest.read_bytes(), policy=default)
-    body = mail.get_content()
+    body = mail.get_body(preferencelist=("plain",)).get_content()
     assert mail["To"] == "ana@example.org" and "set a password" in body
     link = re.search(r"https://academy\.test(/reset/\S+)", body).group(1)
     assert "New password" in text(client.get(link))

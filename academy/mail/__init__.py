@@ -1,0 +1,1 @@
+"""Mail: the outbox table, messages per kind, `academy mail send`, and `academy reminders run`."""
