@@ -95,6 +95,7 @@ def register():
             send_mail(service.normalise_email(form.email.data), *registration.welcome_mail(form.name.data, link))
         else:
             _mail_taken(existing)
+        db.session.commit()  # the mail is queued in the database either way
         return render_template("accounts/register_sent.html")
     return render_template("accounts/register.html", form=form)
 

@@ -58,15 +58,12 @@ def _more_rows(world) -> None:
     db.session.add(Target(community_id=world.ids["community"], sector="law-enforcement", subrole="police",
                           period="2026H2", headcount=40))
     from academy.accounts import signin
-    from academy.organisations.models import Organisation
 
-    department = Organisation(community_id=world.ids["community"], name="Riverside Police Department",
-                              sector="law-enforcement")
-    db.session.add(department)
-    db.session.flush()
-    trainee.organisation_id, trainee.shares_with_organisation = department.id, True
-    department.leads.append(world.users["coordinator"])
-    signin.start(trainee)
+    signin.start(trainee)  # the world's organisation, lead and member come from build_world
+    from academy.accounts.models import AccountMerge
+
+    db.session.add(AccountMerge(kept_id=trainee.id, merged_id=world.users["trainer"].id,
+                                actor_id=world.users["admin"].id, moved={"enrolment": []}))
     from academy.coverage import checklist, feedback, learning, periods
     from academy.coverage.models import AssessmentIndicator
 
