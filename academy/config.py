@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 DEFAULT_SECRET = "dev-only-not-secret"  # noqa: S105 - the known value the app refuses to run with
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
 
 ENV_KEYS = ("DATABASE_URL", "SECRET_KEY", "ACADEMY_PUBLIC_URL", "ACADEMY_CURRICULA", "RATELIMIT_STORAGE_URI",
             "ACADEMY_PROXY_FIX")
@@ -16,7 +18,7 @@ class Defaults:
     SECRET_KEY = DEFAULT_SECRET
     # hide_parameters: a database error in the log never carries the values (emails, names) it was sent
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
-    ACADEMY_PUBLIC_URL = "http://127.0.0.1:5000"
+    ACADEMY_PUBLIC_URL: str | None = None  # unset: the address `academy run` serves, else DEFAULT_PUBLIC_URL
     ACADEMY_NAME = "The Academy"
     ACADEMY_TIMEZONE = "UTC"  # how session times are shown and entered
     ACADEMY_CURRICULA = str(Path(__file__).resolve().parent.parent / "curricula")
@@ -32,7 +34,8 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
-    WTF_CSRF_TIME_LIMIT = None  # tokens live as long as the session, so a slow form never fails
+    # Long enough to read a lesson and answer its quiz; an older form gets a page offering to send it again.
+    WTF_CSRF_TIME_LIMIT = 6 * 3600
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
@@ -55,12 +58,25 @@ def load(app, overrides: dict | None = None) -> None:
             app.config[key] = os.environ[key]
     if overrides:
         app.config.update(overrides)
+    _follow_served_address(app)
     url = app.config.get("SQLALCHEMY_DATABASE_URI") or app.config.get("DATABASE_URL")
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_db_url(url or sqlite_url(app.instance_path))
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # A server database can drop idle connections; SQLite cannot, so it skips the extra round trip.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, **app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     app.config["ACADEMY_PUBLIC_URL"] = app.config["ACADEMY_PUBLIC_URL"].rstrip("/")
+
+
+def _follow_served_address(app) -> None:
+    """Under `academy run`, links and QR codes carry the address served unless ACADEMY_PUBLIC_URL is set."""
+    served = os.environ.get("ACADEMY_SERVED_URL")
+    configured = bool(app.config["ACADEMY_PUBLIC_URL"])
+    if not configured:
+        app.config["ACADEMY_PUBLIC_URL"] = served or DEFAULT_PUBLIC_URL
+    if served:  # say it once at start-up, before logging is set up
+        how = "as configured" if configured else "the address served; set ACADEMY_PUBLIC_URL to change it"
+        print(f" * Links and QR codes carry {app.config['ACADEMY_PUBLIC_URL'].rstrip('/')} ({how})",
+              file=sys.stderr)
 
 
 def normalise_db_url(url: str) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from academy.accounts import forms, service, signin
 from academy.accounts.mail import send_mail
-from academy.accounts.models import Community
+from academy.accounts.models import Community, User
 from academy.courses.catalog import curriculum
 from academy.extensions import db, limiter
 
@@ -52,7 +52,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    signin.sign_out(current_user._get_current_object())
+    signin.sign_out(db.session.get(User, current_user.id))  # the user itself: the proxy goes anonymous
     db.session.commit()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))

@@ -86,7 +86,7 @@ def signed_credential(code: str):
     if certificate is None:
         return _error(lookup.NOT_FOUND, 404)
     try:
-        document = publish.credential(current_app._get_current_object(), certificate)
+        document = publish.credential(current_app, certificate)
     except publish.NoCredential as exc:
         return _error(str(exc), 410)
     response = jsonify(document)
@@ -105,6 +105,6 @@ def status_list(list_id: int):
     """Return the signed revocation list (every credential's status entry points here)."""
     if not publish.status_list_exists(list_id):
         return _error("No such status list.", 404)
-    response = jsonify(publish.status_list_credential(current_app._get_current_object(), list_id))
+    response = jsonify(publish.status_list_credential(current_app, list_id))
     response.headers["Cache-Control"] = "no-cache"
     return response

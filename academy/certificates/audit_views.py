@@ -12,7 +12,7 @@ from academy.accounts.permissions import role_required
 from academy.certificates import forms, lookup, register
 from academy.courses.catalog import curriculum
 from academy.extensions import db
-from academy.web import parse_id
+from academy.ids import parse_id
 
 AUDITORS = ("auditor", "admin")
 PER_PAGE = 50

@@ -14,6 +14,7 @@ from academy.certificates.models import AuditEvent, Certificate, status_of
 from academy.certificates.service import initials
 from academy.database import utcnow
 from academy.extensions import db
+from academy.timestamps import iso_utc
 
 _CERT = Certificate.__table__
 _SUMMARY = select(
@@ -52,8 +53,7 @@ def canonical(text: object) -> str | None:
     return codes.canonical(text)
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
+_iso = iso_utc
 
 
 def _summary(row, now: datetime) -> dict:

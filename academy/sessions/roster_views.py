@@ -9,11 +9,11 @@ from flask_login import current_user
 from academy.accounts.models import User
 from academy.courses.catalog import get_course
 from academy.extensions import db
+from academy.ids import parse_id
 from academy.sessions import closing, pdf, roster, service
 from academy.sessions.forms import MarkForm, PaperForm, ReasonForm, WalkInForm
 from academy.sessions.models import Attendance
 from academy.sessions.views import MANAGERS, bp, load_managed, role_required, zone
-from academy.web import parse_id
 
 
 def _render(session, status: int = 200, **forms):
