@@ -37,6 +37,11 @@ class Defaults:
     # Long enough to read a lesson and answer its quiz; an older form gets a page offering to send it again.
     WTF_CSRF_TIME_LIMIT = 6 * 3600
     RATELIMIT_STORAGE_URI = "memory://"
+    ACADEMY_SIGNIN_ACCOUNT_LIMIT = "5 per minute; 30 per hour"  # failed sign-ins to one account
+    ACADEMY_SIGNIN_ADDRESS_LIMIT = "300 per minute; 3000 per hour"  # sign-ins from one address
+    ACADEMY_CHECKIN_TICKET_LIMIT = "20 per minute"  # check-in answers on one ticket (one person's scan)
+    ACADEMY_CHECKIN_SESSION_LIMIT = "600 per minute"  # check-in answers for one training session
+    ACADEMY_CHECKIN_GUESS_LIMIT = "100 per minute"  # wrong typed codes from one address
     RATELIMIT_HEADERS_ENABLED = True
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     ACADEMY_PROXY_FIX = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted (docs/deploy.md)

@@ -30,8 +30,22 @@ def _communities():
     return db.session.scalars(select(Community).order_by(Community.name)).all()
 
 
+def _account_key() -> str:
+    """Sign-in limits per account: the address typed, as the lookup reads it, whatever browser or network."""
+    return "account:" + request.form.get("email", "").strip().lower()[:254]
+
+
+def _refused(response) -> bool:
+    """A sign-in counts against the account only when it fails (a success redirects)."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 100 per hour", methods=["POST"])
+# Strict per account: a guesser gets a handful of passwords a minute, from any number of addresses.
+@limiter.limit(lambda: current_app.config["ACADEMY_SIGNIN_ACCOUNT_LIMIT"], key_func=_account_key, methods=["POST"],
+               deduct_when=_refused)
+# Loose per address: a room of 200 behind one Wi-Fi address signs in within a few minutes.
+@limiter.limit(lambda: current_app.config["ACADEMY_SIGNIN_ADDRESS_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
