@@ -49,7 +49,7 @@ def _init_extensions(app: Flask) -> None:
     import academy.models  # noqa: F401  every table known before the first query (foreign keys across domains)
     from academy import database
     from academy.courses import catalog
-    from academy.extensions import csrf, db, limiter, login_manager, migrate
+    from academy.extensions import cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)
@@ -58,6 +58,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     from academy import i18n
 
     i18n.init_app(app)

@@ -37,6 +37,8 @@ class Defaults:
     # Long enough to read a lesson and answer its quiz; an older form gets a page offering to send it again.
     WTF_CSRF_TIME_LIMIT = 6 * 3600
     RATELIMIT_STORAGE_URI = "memory://"
+    CACHE_TYPE = "SimpleCache"  # Flask-Caching, in each worker's memory: parts of pages that never vary by reader
+    CACHE_DEFAULT_TIMEOUT = 300
     ACADEMY_SIGNIN_ACCOUNT_LIMIT = "5 per minute; 30 per hour"  # failed sign-ins to one account
     ACADEMY_SIGNIN_ADDRESS_LIMIT = "300 per minute; 3000 per hour"  # sign-ins from one address
     ACADEMY_CHECKIN_TICKET_LIMIT = "20 per minute"  # check-in answers on one ticket (one person's scan)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -154,3 +154,18 @@ def profile():
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form)
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every sign-in of this account, on every device (a lost phone, a shared computer), this one too."""
+    if not forms.EmptyForm().validate_on_submit():
+        abort(400)
+    user = db.session.get(User, current_user.id)  # the user itself: the proxy goes anonymous
+    ended = signin.end_all(user)
+    signin.sign_out(user)
+    db.session.commit()
+    current_app.logger.info("user %s signed out everywhere (%s sign-ins ended)", user.id, ended)
+    flash(_("You are signed out on every device. Sign in again here when you need to."), "info")
+    return redirect(url_for("accounts.login"))

@@ -47,7 +47,10 @@ def certificate(code: str):
     lookup.log_verification(result["code"], "api", delay=delay)
     if delay <= 0:  # written at once in this transaction (tests); otherwise batched by verifylog, no commit due
         db.session.commit()
-    return jsonify(result)
+    response = jsonify(result)
+    response.headers["Cache-Control"] = "private, no-cache"  # no proxy keeps it; a client revalidates each use
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _codes_from_request() -> list[str] | tuple[str, int]:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import hashlib
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from academy.accounts.permissions import can_revoke
-from academy.certificates import audit_views, codes, forms, pdf, qr, service
+from academy.certificates import audit_views, codes, forms, lookup, pdf, qr, service
 from academy.certificates.models import Certificate
 from academy.extensions import db, limiter
+from academy.i18n import current_locale
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
@@ -28,8 +31,11 @@ STATUS_EXPLAINED = {
 
 @bp.after_request
 def _private(response):
-    """Pages about certificates are about people: keep them out of caches and search engines."""
-    response.headers["Cache-Control"] = "no-store"
+    """Pages about certificates are about people: keep them out of shared caches and search engines.
+
+    A view may choose otherwise (the public verify page is revalidated on every visit, never stored by proxies).
+    """
+    response.headers.setdefault("Cache-Control", "no-store")
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
@@ -72,7 +78,7 @@ def verify_form():
     if request.args and form.validate():
         grouped = codes.normalize_code(form.code.data)
         return redirect(url_for(".verify", code=grouped)) if grouped else not_found(form.code.data)
-    return render_template("certificates/verify_form.html", form=form)
+    return render_template("certificates/verify_form.html", form=form), {"Cache-Control": "no-cache"}
 
 
 @bp.route("/verify/<code>", methods=["GET", "POST"])
@@ -81,26 +87,44 @@ def verify_form():
 @limiter.limit("10 per minute", methods=["POST"])
 def verify(code: str):
     """Show a certificate's status to anyone, and answer whether a typed name matches the holder."""
-    certificate = service.find(code)
+    certificate = service.find_with_holder(code)
     if certificate is None:
         return not_found(code)
     form = forms.NameCheckForm()
     match = None
     if form.validate_on_submit():
         match = service.name_matches(certificate, form.name.data)
-    service.record_verification(certificate, "web-name-check" if match is not None else "web")
-    db.session.commit()
+        service.record_verification(certificate, "web-name-check")
+        db.session.commit()
+    else:  # a look: its audit line is batched like the API's, so the page needs no write of its own
+        lookup.log_verification(codes.group(certificate.code), "web", delay=lookup.log_delay(current_app.config))
+        if lookup.log_delay(current_app.config) <= 0:
+            db.session.commit()
     revocable = current_user.is_authenticated and can_revoke(current_user, certificate)
-    return render_template(
-        "certificates/verify.html",
-        cert=certificate,
-        status=certificate.status(),
-        holder=service.masked_holder(certificate),
-        deleted=service.holder_deleted(certificate),
-        form=form,
-        match=match,
-        revocable=revocable,
-    )
+    status = certificate.status()
+    shown = {"cert": certificate, "status": status, "holder": service.masked_holder(certificate),
+             "deleted": service.holder_deleted(certificate), "revocable": revocable}
+    verdict_key = _verdict_key(shown)
+    etag = hashlib.sha256(f"{verdict_key}:{revocable}:{current_user.get_id()}".encode()).hexdigest()[:32]
+    if request.method == "GET" and request.if_none_match.contains(etag):
+        response = make_response("", 304)  # the browser's copy still says the same: no need to render it
+    else:
+        response = make_response(render_template("certificates/verify.html", form=form, match=match,
+                                                 verdict_key=verdict_key, **shown))
+    if request.method == "GET":
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "private, no-cache"  # a browser may keep it, but asks each time
+        response.vary.add("Accept-Language")
+    return response
+
+
+def _verdict_key(shown: dict) -> str:
+    """A key for everything the verdict shows, the same for every reader of the page in this language."""
+    cert = shown["cert"]
+    facts = (cert.code, shown["status"], shown["holder"], shown["deleted"], cert.revoked_at, cert.expires_at,
+             cert.issued_at, cert.version, cert.hours, cert.course_title, cert.sector, current_locale(),
+             current_app.config["ACADEMY_NAME"])
+    return hashlib.sha256(repr(facts).encode()).hexdigest()[:32]
 
 
 def _own(code: str) -> Certificate:
