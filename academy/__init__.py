@@ -73,6 +73,7 @@ def _register_blueprints(app: Flask) -> None:
     from academy.coverage.views import bp as coverage
     from academy.main import bp as main
     from academy.quizzes.views import bp as quizzes
+    from academy.sessions import checkin_views, roster_views  # noqa: F401  (their routes are on the sessions blueprint)
     from academy.sessions.views import bp as sessions
 
     for blueprint in (main, accounts, courses, quizzes, certificates, certificates_api, sessions, coverage):

@@ -12,6 +12,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from academy.extensions import db
+from academy.redirects import is_safe_next
 
 # Each language named in itself, so a reader finds theirs whatever the page's language.
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
@@ -86,8 +87,6 @@ def init_app(app: Flask) -> None:
 
 
 def _back(target: str | None) -> str:
-    from academy.accounts.views import is_safe_next
-
     return target if is_safe_next(target) else url_for("main.home")
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,16 +12,9 @@ from academy.accounts.mail import send_mail
 from academy.accounts.models import Community, User
 from academy.courses.catalog import curriculum
 from academy.extensions import db, limiter
+from academy.redirects import is_safe_next
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
-
-
-def is_safe_next(target: str | None) -> bool:
-    """Accept only a local path: no scheme, no host, no protocol-relative or backslash tricks."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc
 
 
 def _communities():

@@ -21,10 +21,10 @@ from academy.courses.catalog import curriculum, get_course
 from academy.database import utcnow
 from academy.extensions import db, limiter
 from academy.sessions import attendees, checkin, closing, codes, service
+from academy.sessions.blueprint import bp
 from academy.sessions.forms import CheckinRegisterForm, CodeForm
 from academy.sessions.models import Attendance, TrainingSession
 from academy.sessions.service import N_
-from academy.sessions.views import bp
 
 BINDING_KEY = "checkin_binding"
 TICKET_KEY = "checkin_ticket"

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from academy.accounts import service
 from academy.accounts.models import User
-from academy.accounts.views import is_safe_next
 from academy.extensions import db
+from academy.redirects import is_safe_next
 from tests.conftest import PASSWORD
 
 VALID = {"name": "Maria Lopez", "email": "Maria@Example.org", "sector": "law-enforcement/prosecutor",
