@@ -88,7 +88,7 @@ def _no_store_when_signed_in(response):
     Whatever a signed-in person sees carries their name, role or records, so no browser history, shared
     computer's cache or proxy may keep it. Pages for visitors keep whatever caching their view chose.
     """
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and "no-store" not in response.headers.get("Cache-Control", ""):
         response.headers["Cache-Control"] = PRIVATE
         response.headers.pop("ETag", None)  # nothing to revalidate against what may not be stored
     return response

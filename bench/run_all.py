@@ -26,7 +26,7 @@ ROOT = BENCH.parent
 
 # Short settings per benchmark for --quick; --full passes none, so each runs with its own defaults.
 QUICK = {
-    "lesson_page": ["--seconds", "2", "--rounds", "1"],
+    "pages": ["--seconds", "2", "--rounds", "1"],
     "verify_api": ["--seconds", "2", "--rounds", "1", "--certificates", "2000"],
     "checkin_load": ["--attendees", "150", "--seconds", "2", "--workers", "2", "--threads", "32"],
     "load": ["--seconds", "4", "--workers", "2"],

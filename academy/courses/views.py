@@ -30,7 +30,8 @@ from academy.courses.forms import ResourceFilterForm, jurisdiction_label
 from academy.courses.language import course_text
 from academy.courses.progress import EnrolmentState
 from academy.curriculum.model import Course, Curriculum
-from academy.extensions import db
+from academy.extensions import cache, db
+from academy.i18n import current_locale
 
 bp = Blueprint("courses", __name__, template_folder="templates")
 
@@ -128,12 +129,21 @@ def _lesson_context(course: Course, original, progress) -> dict:
 
 
 def _lesson_parts(cur: Curriculum, course: Course, lesson, previous, following) -> tuple[Markup, Markup]:
-    """The parts of a lesson page that are the same for every reader (Markdown was rendered at load)."""
-    template = "courses/_lesson_parts.html"
-    resources = [cur.resources[r] for r in lesson.resources if r in cur.resources]
-    neighbours = (translated(previous) if previous else None, translated(following) if following else None)
-    return (get_template_attribute(template, "body")(course, lesson, resources, jurisdiction_label),
-            get_template_attribute(template, "tail")(course, lesson, *neighbours))
+    """The parts of a lesson page that are the same for every reader, kept a while in Flask-Caching.
+
+    Markdown was rendered at load; these are the macros around it, per lesson, its language and the interface's.
+    The key names the loaded curriculum object, so a reload is never served the parts of the one before.
+    """
+    key = f"lesson-parts/{id(cur)}/{course.slug}/{lesson.slug}/{lesson.language}/{current_locale()}"
+    parts = cache.get(key)
+    if parts is None:
+        template = "courses/_lesson_parts.html"
+        resources = [cur.resources[r] for r in lesson.resources if r in cur.resources]
+        neighbours = (translated(previous) if previous else None, translated(following) if following else None)
+        parts = (get_template_attribute(template, "body")(course, lesson, resources, jurisdiction_label),
+                 get_template_attribute(template, "tail")(course, lesson, *neighbours))
+        cache.set(key, parts)
+    return parts
 
 
 @bp.post("/courses/<slug>/lessons/<lesson>/complete")
