@@ -90,7 +90,7 @@ def main() -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="short settings for every benchmark (the default)")
     mode.add_argument("--full", action="store_true", help="every benchmark with its own default settings")
-    parser.add_argument("--only", default="", help="comma-separated benchmark names, e.g. lesson_page,load")
+    parser.add_argument("--only", default="", help="comma-separated benchmark names, e.g. pages,load")
     parser.add_argument("--timeout", type=float, help="seconds per benchmark (default: 900 quick, none full)")
     args = parser.parse_args()
     names = benchmarks()

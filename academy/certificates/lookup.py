@@ -33,7 +33,7 @@ _SUMMARY = select(
 _ONE = _SUMMARY.where(_CERT.c.code == bindparam("code"))
 _MANY = _SUMMARY.where(_CERT.c.code.in_(bindparam("codes", expanding=True)))
 _AUDIT = insert(AuditEvent.__table__)
-NOT_FOUND = "We could not find a certificate with this code."  # the API's 404, from the view and the fast path
+NOT_FOUND = "We could not find a certificate with this code."  # the API's 404
 
 
 def log_delay(config) -> float:
@@ -102,7 +102,7 @@ def log_verification(subject_id: str, channel: str, *, delay: float = 0, engine:
                      **detail) -> None:
     """Log a certificate.verified line: batched within `delay` seconds (verifylog), else written at once.
 
-    Written at once means in the request's transaction, or, given an engine (the fast path, outside any request),
+    Written at once means in the request's transaction, or, given an engine (outside any request),
     in a transaction of its own.
     """
     row = {
