@@ -108,3 +108,34 @@ def test_the_verify_page_answers_304_while_nothing_on_it_changed(client, world):
     assert first.status_code == 200 and first.headers["ETag"]
     again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and not again.data
+
+
+def _bare_app(tmp_path, **config):
+    from academy import create_app
+
+    return create_app({"TESTING": True, "SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path / "instance"),
+                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+                       "ACADEMY_LAZY_CURRICULUM": True, **config})
+
+
+def test_academy_run_makes_qr_codes_carry_the_address_it_serves(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("ACADEMY_PUBLIC_URL", raising=False)
+    monkeypatch.setenv("ACADEMY_SERVED_URL", "http://127.0.0.1:5077")  # what `academy run --port 5077` sets
+    assert _bare_app(tmp_path).config["ACADEMY_PUBLIC_URL"] == "http://127.0.0.1:5077"
+    assert "QR codes carry http://127.0.0.1:5077" in capsys.readouterr().err
+    configured = _bare_app(tmp_path, ACADEMY_PUBLIC_URL="https://academy.example")
+    assert configured.config["ACADEMY_PUBLIC_URL"] == "https://academy.example"
+    assert "QR codes carry https://academy.example (as configured)" in capsys.readouterr().err
+
+
+def test_without_academy_run_the_public_url_defaults_to_port_5000(tmp_path, monkeypatch):
+    monkeypatch.delenv("ACADEMY_PUBLIC_URL", raising=False)
+    monkeypatch.delenv("ACADEMY_SERVED_URL", raising=False)
+    assert _bare_app(tmp_path).config["ACADEMY_PUBLIC_URL"] == "http://127.0.0.1:5000"
+
+
+def test_the_run_command_knows_the_address_from_host_and_port():
+    from academy.cli import served_url
+
+    assert served_url("127.0.0.1", 5077) == "http://127.0.0.1:5077"
+    assert served_url("::1", 8000) == "http://[::1]:8000"
