@@ -58,6 +58,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    if app.debug:  # templates reload as they are edited: cache no fragment of them
+        app.config["CACHE_TYPE"] = "NullCache"
     cache.init_app(app)
     from academy import i18n
 
