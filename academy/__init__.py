@@ -30,20 +30,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)  # one line per plugin, every start
 
     _init_extensions(app)
-    from academy.web import DatabaseInt
+    from academy.ids import DatabaseInt
 
     app.url_map.converters["int"] = DatabaseInt  # before the routes: an id too big for the database is a 404
     _register_blueprints(app)
 
-    from academy import cli, fastpath, web
-    from academy.certificates.fastpath import VerifyFastPath
-    from academy.courses.fastpath import LessonFastPath
+    from academy import cli, errors, security, templating
 
-    # A reader's cached lesson page and the one-code look-up, without Flask's machinery; before web.init_app's
-    # ProxyFix, which must stay outermost.
-    fastpath.install(app, LessonFastPath)
-    fastpath.install(app, VerifyFastPath)
-    web.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
     for command in cli.cli.commands.values():  # `flask --app academy ...` and test runners see them too
         app.cli.add_command(command)
     return app
@@ -53,7 +49,7 @@ def _init_extensions(app: Flask) -> None:
     import academy.models  # noqa: F401  every table known before the first query (foreign keys across domains)
     from academy import database
     from academy.courses import catalog
-    from academy.extensions import csrf, db, limiter, login_manager, migrate
+    from academy.extensions import cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)
@@ -62,13 +58,9 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    # Every limit is a decorator on its view, checked by the decorator itself; the before-request check exists
-    # for application-wide and blueprint limits, which the academy does not set, yet it cost every request
-    # (pages, the verify API, check-in taps) about 80 microseconds. tests/app/test_rate_limits.py proves the
-    # decorated limits still hold.
-    hooks = app.before_request_funcs.get(None, [])
-    if limiter._check_request_limit in hooks:  # not there when RATELIMIT_ENABLED is off
-        hooks.remove(limiter._check_request_limit)
+    if app.debug:  # templates reload as they are edited: cache no fragment of them
+        app.config["CACHE_TYPE"] = "NullCache"
+    cache.init_app(app)
     from academy import i18n
 
     i18n.init_app(app)
@@ -83,6 +75,11 @@ def _register_blueprints(app: Flask) -> None:
     from academy.coverage.views import bp as coverage
     from academy.main import bp as main
     from academy.quizzes.views import bp as quizzes
+    from academy.sessions import (  # noqa: F401  (their routes are on the sessions blueprint)
+        checkin_views,
+        registration_views,
+        roster_views,
+    )
     from academy.sessions.views import bp as sessions
 
     for blueprint in (main, accounts, courses, quizzes, certificates, certificates_api, sessions, coverage):

@@ -175,3 +175,34 @@ def _register_domain_commands() -> None:
 
 
 _register_domain_commands()
+
+
+def served_url(host: str, port: int) -> str:
+    """The address `academy run` serves on, as a browser elsewhere on the network would reach it."""
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 (naming the any-address, not binding to it)
+        import socket
+
+        try:
+            host = socket.gethostbyname(socket.gethostname())
+        except OSError:
+            host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
+
+
+def _run_command() -> click.Command:
+    """Flask's `run`, which first tells the app where it is served (the QR codes' URL, unless configured)."""
+    from flask.cli import run_command
+
+    @click.command("run", params=list(run_command.params), help=run_command.help,
+                   short_help=run_command.short_help)
+    @click.pass_context
+    def run(ctx: click.Context, **options) -> None:
+        os.environ["ACADEMY_SERVED_URL"] = served_url(options["host"], options["port"])
+        ctx.invoke(run_command, **options)
+
+    return run
+
+
+cli.add_command(_run_command())

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and bound to the app in create_app."""
 
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -29,3 +30,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 babel = Babel()
+cache = Cache()  # fragments that are the same for every reader (templates: {% cache %}), per process

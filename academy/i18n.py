@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 
 from babel import Locale
-from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, session, url_for
-from flask_babel import format_date, get_locale, get_translations, refresh
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import format_date, get_locale, refresh
 from flask_login import current_user
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from academy.extensions import db
+from academy.redirects import is_safe_next
 
 # Each language named in itself, so a reader finds theirs whatever the page's language.
 LANGUAGE_NAMES = {"en": "English", "es": "Español", "fr": "Français"}
@@ -72,54 +73,20 @@ def languages() -> list[tuple[str, str]]:
     return [(code, LANGUAGE_NAMES.get(code, code)) for code in current_app.config["LANGUAGES"]]
 
 
-def translations():
-    """Return this request's translations, looked up once per locale rather than on every message.
-
-    Flask-Babel's own template callables resolve the domain, the locale and its name for every `_()` call, which
-    cost a lesson page about a fifth of its time. The catalogue is kept beside the locale it belongs to, so a
-    `force_locale` block or a `refresh()` (which replace or drop that locale) still gets the right one.
-    """
-    space = g.get("_flask_babel")
-    if space is not None:
-        cached = getattr(space, "academy_translations", None)
-        if cached is not None and cached[0] is getattr(space, "babel_locale", None):
-            return cached[1]
-    catalogue = get_translations()
-    space = g.get("_flask_babel")
-    if space is not None and getattr(space, "babel_locale", None) is not None:
-        space.academy_translations = (space.babel_locale, catalogue)
-    return catalogue
-
-
-def _forget_locale() -> None:
-    """Drop a locale chosen before this request (only an app context kept open across requests has one)."""
-    if "_flask_babel" in g:
-        refresh()
-
-
 def init_app(app: Flask) -> None:
     """Bind Flask-Babel, expose the helpers to templates and register the switcher."""
     from academy.extensions import babel
 
     babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
-        newstyle=True,
-    )
     app.jinja_env.globals.update(current_locale=current_locale, interface_languages=languages)
     app.jinja_env.filters["long_date"] = long_date
-    # Flask-Babel caches the locale in g, which outlives a request when an app context was pushed before it
-    # (tests, scripts): choose afresh for every request.
-    app.before_request(_forget_locale)
+    # Flask-Babel keeps the chosen locale for the app context, which outlives a request when a test or script
+    # pushed one before it: refresh() (its documented way) chooses afresh for every request.
+    app.before_request(refresh)
     app.register_blueprint(bp)
 
 
 def _back(target: str | None) -> str:
-    from academy.accounts.views import is_safe_next
-
     return target if is_safe_next(target) else url_for("main.home")
 
 

@@ -1,6 +1,6 @@
 """What the wrk benchmarks share: a free port, gunicorn started and stopped, waiting until it answers, one wrk run.
 
-Imported as a sibling module (`import _server`) by bench/lesson_page.py and bench/verify_api.py.
+Imported as a sibling module (`import _server`) by bench/pages.py and bench/verify_api.py.
 """
 
 from __future__ import annotations

@@ -1,27 +1,92 @@
-"""Baselines for bench/verify_api.py: a bare Flask route, and a route doing one indexed SELECT.
+"""The idiomatic baseline: a small Flask app doing the same work as the academy pages it is compared with.
 
-Run by the benchmark under gunicorn with DATABASE_URL set; it shares only the database with the academy.
+Served by gunicorn next to the academy (bench/pages.py, bench/verify_api.py), on the academy's database, in
+flaskr's and microblog's shape: Flask-SQLAlchemy models, Flask-Login loading the user with `db.session.get`,
+Flask-WTF's CSRF token in the page, Jinja templates with a base layout.
+
+    /page            signed in: the user loaded, one query (their enrolments), a page of BASELINE_PAGE_BYTES
+    /public/<code>   one indexed SELECT of a certificate, a page of BASELINE_PUBLIC_BYTES with a CSRF token
+    /select/<code>   one indexed SELECT, answered as JSON
+    /bench-login/<id>  signs the benchmark's browser in (no password: this app serves 127.0.0.1 only)
 """
 
 from __future__ import annotations
 
 import os
+from datetime import datetime
 
-from flask import Flask, jsonify
-from sqlalchemy import create_engine, text
+from flask import Flask, abort, jsonify, render_template
+from flask_login import LoginManager, UserMixin, current_user, login_required, login_user
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf import CSRFProtect
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 import academy.database  # noqa: F401  (the same SQLite pragmas as the academy: WAL, busy timeout)
 from academy.config import normalise_db_url
 
-URL = normalise_db_url(os.environ["DATABASE_URL"])
-# The academy's own engine options (academy/config.py): a server database is pinged at checkout, SQLite is not.
-engine = create_engine(URL, pool_pre_ping=not URL.startswith("sqlite"))
-app = Flask(__name__)
 
-ONE_SELECT = text(
-    "SELECT code, course_slug, course_title, sector, version, issued_at, expires_at "
-    "FROM certificate WHERE code = :code"
+class Base(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=Base)
+login = LoginManager()
+csrf = CSRFProtect()
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+
+
+class Enrolment(db.Model):
+    __tablename__ = "enrolment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    course_slug: Mapped[str] = mapped_column(String(64))
+
+
+class Certificate(db.Model):
+    __tablename__ = "certificate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    course_slug: Mapped[str] = mapped_column(String(64))
+    course_title: Mapped[str] = mapped_column(String(200))
+    sector: Mapped[str] = mapped_column(String(64))
+    version: Mapped[str] = mapped_column(String(32))
+    issued_at: Mapped[datetime]
+    expires_at: Mapped[datetime | None]
+
+
+def filler(size: int) -> list[str]:
+    """Paragraphs that bring a page to about `size` bytes (the baseline's stand-in for lesson text)."""
+    paragraph = "Trafficking indicators are signs, not proof; note what you see and call the hotline. "
+    return [paragraph] * max(0, size // (len(paragraph) + 8))
+
+
+url = normalise_db_url(os.environ["DATABASE_URL"])
+app = Flask(__name__, template_folder="baseline_templates")
+app.config.update(
+    SECRET_KEY=os.environ.get("SECRET_KEY", "bench-baseline"),
+    SQLALCHEMY_DATABASE_URI=url,
+    SQLALCHEMY_ENGINE_OPTIONS={"hide_parameters": True, "pool_pre_ping": not url.startswith("sqlite")},
+    WTF_CSRF_TIME_LIMIT=6 * 3600,
 )
+db.init_app(app)
+login.init_app(app)
+csrf.init_app(app)
+PAGE = filler(int(os.environ.get("BASELINE_PAGE_BYTES", "20000")) - 1500)  # minus the layout's own size
+PUBLIC = filler(int(os.environ.get("BASELINE_PUBLIC_BYTES", "5000")) - 1500)
+
+
+@login.user_loader
+def load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id))
 
 
 @app.get("/bare")
@@ -30,19 +95,37 @@ def bare():
     return jsonify(status="ok")
 
 
+@app.get("/bench-login/<int:user_id>")
+def bench_login(user_id: int):
+    login_user(db.get_or_404(User, user_id))
+    generate_csrf()  # as a sign-in form would have: the session holds its CSRF secret from now on
+    return "signed in"
+
+
+@app.get("/page")
+@login_required
+def page():
+    """A signed-in page: the user (Flask-Login), one query, a template of the lesson page's size."""
+    enrolments = db.session.scalars(select(Enrolment).where(Enrolment.user_id == current_user.id)).all()
+    return render_template("page.html", enrolments=enrolments, paragraphs=PAGE)
+
+
+@app.get("/public/<code>")
+def public(code: str):
+    """A public page: one indexed SELECT, a template of the verify page's size with a form."""
+    certificate = db.session.scalar(select(Certificate).where(Certificate.code == code))
+    if certificate is None:
+        abort(404)
+    return render_template("public.html", cert=certificate, paragraphs=PUBLIC)
+
+
 @app.get("/select/<code>")
 def one_select(code: str):
     """Answer with one row found through the unique index on certificate.code."""
-    with engine.connect() as conn:
-        row = conn.execute(ONE_SELECT, {"code": code}).first()
+    row = db.session.execute(select(Certificate.code, Certificate.course_slug, Certificate.course_title,
+                                    Certificate.sector, Certificate.version, Certificate.issued_at,
+                                    Certificate.expires_at).where(Certificate.code == code)).first()
     if row is None:
         return jsonify(error="not found"), 404
-    return jsonify(
-        code=row.code,
-        course=row.course_slug,
-        title=row.course_title,
-        sector=row.sector,
-        version=row.version,
-        issued_at=str(row.issued_at),
-        expires_at=str(row.expires_at),
-    )
+    return jsonify(code=row.code, course=row.course_slug, title=row.course_title, sector=row.sector,
+                   version=row.version, issued_at=str(row.issued_at), expires_at=str(row.expires_at))

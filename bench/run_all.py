@@ -26,7 +26,7 @@ ROOT = BENCH.parent
 
 # Short settings per benchmark for --quick; --full passes none, so each runs with its own defaults.
 QUICK = {
-    "lesson_page": ["--seconds", "2", "--rounds", "1"],
+    "pages": ["--seconds", "2", "--rounds", "1"],
     "verify_api": ["--seconds", "2", "--rounds", "1", "--certificates", "2000"],
     "checkin_load": ["--attendees", "150", "--seconds", "2", "--workers", "2", "--threads", "32"],
     "load": ["--seconds", "4", "--workers", "2"],
@@ -91,7 +91,7 @@ def main() -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--quick", action="store_true", help="short settings for every benchmark (the default)")
     mode.add_argument("--full", action="store_true", help="every benchmark with its own default settings")
-    parser.add_argument("--only", default="", help="comma-separated benchmark names, e.g. lesson_page,load")
+    parser.add_argument("--only", default="", help="comma-separated benchmark names, e.g. pages,load")
     parser.add_argument("--timeout", type=float, help="seconds per benchmark (default: 900 quick, none full)")
     args = parser.parse_args()
     names = benchmarks()

@@ -74,6 +74,7 @@ TABLE: dict[str, Route] = {
     "accounts.reset_request": Route(everyone(200), PUBLIC_POST),
     "accounts.reset_password": Route(everyone(200), PUBLIC_POST),  # a valid token is the credential
     "accounts.profile": Route(signed_in(), SIGNED_IN_POST),
+    "accounts.sign_out_everywhere": Route(None, SIGNED_IN_POST),
     "privacy.download": Route(signed_in()),
     "privacy.delete": Route(signed_in(), SIGNED_IN_POST),
     # --- courses and quizzes --------------------------------------------------------------------------------

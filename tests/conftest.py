@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 import academy.courses.catalog as catalog_module
 from academy import create_app
-from academy.extensions import db
+from academy.extensions import db, limiter
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -74,6 +74,10 @@ def make_app(database_url: str, tmp_path: Path, **overrides):
         "SERVER_NAME": None,
     }
     config.update(overrides)
+    # One Limiter serves every app a test run creates, and it keeps the default and application limits of the
+    # first app that configured them: start each app with none, so RATELIMIT_DEFAULT/APPLICATION are its own.
+    limiter.limit_manager.set_default_limits([])
+    limiter.limit_manager.set_application_limits([])
     app = create_app(config)
 
     @app.teardown_request

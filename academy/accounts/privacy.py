@@ -180,12 +180,11 @@ def delete():
             form.password.errors.append(_l("That password is not right."))
         else:
             try:
-                revoked = delete_account(current_user._get_current_object(),
-                                         revoke_certificates=form.revoke.data)
+                user = db.session.get(User, current_user.id)  # the user itself: the proxy goes anonymous
+                revoked = delete_account(user, revoke_certificates=form.revoke.data)
             except PrivacyError as exc:
                 form.password.errors.append(str(exc))
             else:
-                user = current_user._get_current_object()
                 signin.end_all(user)
                 signin.sign_out(user)
                 db.session.commit()

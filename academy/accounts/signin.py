@@ -75,12 +75,11 @@ def load_user(user_id: str) -> User | None:
     user_part, _, token = (user_id or "").partition(":")
     if not (user_part.isascii() and user_part.isdigit() and token) or len(user_part) > 10:
         return None
-    row = db.session.execute(
-        select(LoginSession, User).join(User, User.id == LoginSession.user_id)
+    user = db.session.scalar(
+        select(User).join(LoginSession, LoginSession.user_id == User.id)
         .where(LoginSession.token_hash == _hash(token), LoginSession.ended_at.is_(None))
-    ).first()
-    if row is None or not hmac.compare_digest(str(row.User.id), user_part):
+    )
+    if user is None or not hmac.compare_digest(str(user.id), user_part):
         return None
-    user = row.User
     user.login_token = token
     return user

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -18,16 +16,9 @@ from academy.certificates.service import outdated_names
 from academy.courses.catalog import curriculum
 from academy.extensions import db, limiter
 from academy.organisations.models import Organisation
+from academy.redirects import is_safe_next
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
-
-
-def is_safe_next(target: str | None) -> bool:
-    """Accept only a local path: no scheme, no host, no protocol-relative or backslash tricks."""
-    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
-        return False
-    parts = urlsplit(target)
-    return not parts.scheme and not parts.netloc
 
 
 def employer_choices() -> list[SelectChoice]:
@@ -42,8 +33,22 @@ def _communities():
     return db.session.scalars(select(Community).order_by(Community.name)).all()
 
 
+def _account_key() -> str:
+    """Sign-in limits per account: the address typed, as the lookup reads it, whatever browser or network."""
+    return "account:" + request.form.get("email", "").strip().lower()[:254]
+
+
+def _refused(response) -> bool:
+    """A sign-in counts against the account only when it fails (a success redirects)."""
+    return response.status_code != 302
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 100 per hour", methods=["POST"])
+# Strict per account: a guesser gets a handful of passwords a minute, from any number of addresses.
+@limiter.limit(lambda: current_app.config["ACADEMY_SIGNIN_ACCOUNT_LIMIT"], key_func=_account_key, methods=["POST"],
+               deduct_when=_refused)
+# Loose per address: a room of 200 behind one Wi-Fi address signs in within a few minutes.
+@limiter.limit(lambda: current_app.config["ACADEMY_SIGNIN_ADDRESS_LIMIT"], methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -64,7 +69,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    signin.sign_out(current_user._get_current_object())
+    signin.sign_out(db.session.get(User, current_user.id))  # the user itself: the proxy goes anonymous
     db.session.commit()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
@@ -203,3 +208,18 @@ def profile():
             return redirect(url_for("certificates.reissue"))
         return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", form=form)
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every sign-in of this account, on every device (a lost phone, a shared computer), this one too."""
+    if not forms.EmptyForm().validate_on_submit():
+        abort(400)
+    user = db.session.get(User, current_user.id)  # the user itself: the proxy goes anonymous
+    ended = signin.end_all(user)
+    signin.sign_out(user)
+    db.session.commit()
+    current_app.logger.info("user %s signed out everywhere (%s sign-ins ended)", user.id, ended)
+    flash(_("You are signed out on every device. Sign in again here when you need to."), "info")
+    return redirect(url_for("accounts.login"))

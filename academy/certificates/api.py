@@ -47,7 +47,10 @@ def certificate(code: str):
     lookup.log_verification(result["code"], "api", delay=delay)
     if delay <= 0:  # written at once in this transaction (tests); otherwise batched by verifylog, no commit due
         db.session.commit()
-    return jsonify(result)
+    response = jsonify(result)
+    response.headers["Cache-Control"] = "private, no-cache"  # no proxy keeps it; a client revalidates each use
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 def _codes_from_request() -> list[str] | tuple[str, int]:
@@ -86,7 +89,7 @@ def signed_credential(code: str):
     if certificate is None:
         return _error(lookup.NOT_FOUND, 404)
     try:
-        document = publish.credential(current_app._get_current_object(), certificate)
+        document = publish.credential(current_app, certificate)
     except publish.NoCredential as exc:
         return _error(str(exc), 410)
     response = jsonify(document)
@@ -105,6 +108,6 @@ def status_list(list_id: int):
     """Return the signed revocation list (every credential's status entry points here)."""
     if not publish.status_list_exists(list_id):
         return _error("No such status list.", 404)
-    response = jsonify(publish.status_list_credential(current_app._get_current_object(), list_id))
+    response = jsonify(publish.status_list_credential(current_app, list_id))
     response.headers["Cache-Control"] = "no-cache"
     return response

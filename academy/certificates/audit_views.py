@@ -16,7 +16,7 @@ from academy.certificates import codes, forms, lookup, register, service
 from academy.certificates.models import Certificate
 from academy.courses.catalog import curriculum
 from academy.extensions import db
-from academy.web import parse_id
+from academy.ids import parse_id
 
 AUDITORS = ("auditor", "admin")
 PER_PAGE = 50

@@ -14,6 +14,7 @@ from academy.certificates.models import AuditEvent, Certificate, status_of
 from academy.certificates.service import initials
 from academy.database import utcnow
 from academy.extensions import db
+from academy.timestamps import iso_utc
 
 _CERT = Certificate.__table__
 _SUMMARY = select(
@@ -32,7 +33,7 @@ _SUMMARY = select(
 _ONE = _SUMMARY.where(_CERT.c.code == bindparam("code"))
 _MANY = _SUMMARY.where(_CERT.c.code.in_(bindparam("codes", expanding=True)))
 _AUDIT = insert(AuditEvent.__table__)
-NOT_FOUND = "We could not find a certificate with this code."  # the API's 404, from the view and the fast path
+NOT_FOUND = "We could not find a certificate with this code."  # the API's 404
 
 
 def log_delay(config) -> float:
@@ -52,8 +53,7 @@ def canonical(text: object) -> str | None:
     return codes.canonical(text)
 
 
-def _iso(moment: datetime | None) -> str | None:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment is not None else None
+_iso = iso_utc
 
 
 def _summary(row, now: datetime) -> dict:
@@ -102,7 +102,7 @@ def log_verification(subject_id: str, channel: str, *, delay: float = 0, engine:
                      actor_id: int | None = None, **detail) -> None:
     """Log a certificate.verified line: batched within `delay` seconds (verifylog), else written at once.
 
-    Written at once means in the request's transaction, or, given an engine (the fast path, outside any request),
+    Written at once means in the request's transaction, or, given an engine (outside any request),
     in a transaction of its own.
     """
     row = {

@@ -9,11 +9,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Select, and_, or_, select
 
+from academy import csvfile
 from academy.accounts.models import Community
 from academy.certificates import codes
 from academy.certificates.models import AuditEvent, Certificate
 from academy.database import utcnow
 from academy.extensions import db
+from academy.timestamps import iso_utc
 
 STATUSES = ("valid", "expired", "revoked", "superseded")
 EXPORT_COLUMNS = (
@@ -87,7 +89,7 @@ def register_query(
 
 
 def _iso(moment: datetime | None) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+    return iso_utc(moment) or ""
 
 
 def export_rows(now: datetime | None = None) -> Iterator[list]:
@@ -116,17 +118,13 @@ def export_rows(now: datetime | None = None) -> Iterator[list]:
 
 
 def write_csv(rows: Iterable[list], out) -> None:
-    """Write rows as CSV to a text stream."""
-    writer = csv.writer(out, lineterminator="\n")
-    for row in rows:
-        writer.writerow(row)
+    """Write rows as CSV to a text stream (cells that could run as formulas are made safe)."""
+    csvfile.write_rows(rows, out, lineterminator="\n")
 
 
 def to_csv(rows: Iterable[list]) -> str:
-    """Return rows as CSV text."""
-    out = io.StringIO()
-    write_csv(rows, out)
-    return out.getvalue()
+    """Return rows as CSV text (cells that could run as formulas are made safe)."""
+    return csvfile.to_csv(rows, lineterminator="\n")
 
 
 def _cells(text: str) -> list[list[str]]:

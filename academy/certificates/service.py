@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from academy.certificates import codes, keys, statuslist
 from academy.certificates.models import AuditEvent, Certificate
@@ -244,6 +245,14 @@ def find(text: str | None) -> Certificate | None:
     if key is None:
         return None
     return db.session.scalar(select(Certificate).where(Certificate.code == key))
+
+
+def find_with_holder(text: str | None) -> Certificate | None:
+    """Find a certificate by a typed code, with its holder's account, in one query (the public verify page)."""
+    key = codes.canonical(text or "")
+    if key is None:
+        return None
+    return db.session.scalar(select(Certificate).options(joinedload(Certificate.user)).where(Certificate.code == key))
 
 
 def record_verification(certificate: Certificate, channel: str, now: datetime | None = None) -> None:

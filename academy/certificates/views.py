@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+import hashlib
+
+from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from academy.accounts.models import Community
 from academy.accounts.permissions import can_revoke
-from academy.certificates import audit_views, codes, forms, printing, qr, reissue, service, share
+from academy.certificates import audit_views, codes, forms, lookup, printing, qr, reissue, service, share
 from academy.certificates.models import Certificate
 from academy.extensions import db, limiter
+from academy.i18n import current_locale
 
 bp = Blueprint("certificates", __name__, template_folder="templates")
 
@@ -29,8 +32,11 @@ STATUS_EXPLAINED = {
 
 @bp.after_request
 def _private(response):
-    """Pages about certificates are about people: keep them out of caches and search engines."""
-    response.headers["Cache-Control"] = "no-store"
+    """Pages about certificates are about people: keep them out of shared caches and search engines.
+
+    A view may choose otherwise (the public verify page is revalidated on every visit, never stored by proxies).
+    """
+    response.headers.setdefault("Cache-Control", "no-store")
     response.headers["X-Robots-Tag"] = "noindex"
     return response
 
@@ -73,7 +79,7 @@ def verify_form():
     if request.args and form.validate():
         grouped = codes.normalize_code(form.code.data)
         return redirect(url_for(".verify", code=grouped)) if grouped else not_found(form.code.data)
-    return render_template("certificates/verify_form.html", form=form)
+    return render_template("certificates/verify_form.html", form=form), {"Cache-Control": "no-cache"}
 
 
 @bp.route("/verify/<code>", methods=["GET", "POST"])
@@ -82,28 +88,53 @@ def verify_form():
 @limiter.limit("10 per minute", methods=["POST"])
 def verify(code: str):
     """Show a certificate's status to anyone, and answer whether a typed name matches the holder."""
-    certificate = service.find(code)
+    certificate = service.find_with_holder(code)
     if certificate is None:
         return not_found(code)
     form = forms.NameCheckForm()
     match = None
     if form.validate_on_submit():
         match = service.name_matches(certificate, form.name.data)
-    service.record_verification(certificate, "web-name-check" if match is not None else "web")
-    db.session.commit()
+        service.record_verification(certificate, "web-name-check")
+        db.session.commit()
+    else:  # a look: its audit line is batched like the API's, so the page needs no write of its own
+        lookup.log_verification(codes.group(certificate.code), "web", delay=lookup.log_delay(current_app.config))
+        if lookup.log_delay(current_app.config) <= 0:
+            db.session.commit()
     revocable = current_user.is_authenticated and can_revoke(current_user, certificate)
     status = certificate.status()
-    return render_template(
-        "certificates/verify.html",
-        cert=certificate,
-        status=status,
-        replacement=service.replacement_of(certificate) if status == "superseded" else None,
-        holder=service.masked_holder(certificate),
-        deleted=service.holder_deleted(certificate),
-        form=form,
-        match=match,
-        revocable=revocable,
-    )
+    shown = {"cert": certificate, "status": status, "holder": service.masked_holder(certificate),
+             "deleted": service.holder_deleted(certificate), "revocable": revocable,
+             "replacement": service.replacement_of(certificate) if status == "superseded" else None}
+    verdict_key = _verdict_key(shown)
+    etag = hashlib.sha256(f"{verdict_key}:{revocable}:{current_user.get_id()}".encode()).hexdigest()[:32]
+    if request.method == "GET" and request.if_none_match.contains(etag):
+        response = make_response("", 304)  # the browser's copy still says the same: no need to render it
+    else:
+        response = make_response(render_template("certificates/verify.html", form=form, match=match,
+                                                 verdict_key=verdict_key, **shown))
+    if request.method == "GET":
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "private, no-cache"  # a browser may keep it, but asks each time
+        response.vary.add("Accept-Language")
+    return response
+
+
+def _verdict_key(shown: dict) -> str:
+    """A key for everything the verdict shows, the same for every reader of the page in this language."""
+    cert = shown["cert"]
+    facts = (cert.code, shown["status"], shown["holder"], shown["deleted"], cert.revoked_at, cert.expires_at,
+             cert.issued_at, cert.version, cert.hours, cert.course_title, cert.sector, current_locale(),
+             current_app.config["ACADEMY_NAME"], _replacement_facts(shown["replacement"]))
+    return hashlib.sha256(repr(facts).encode()).hexdigest()[:32]
+
+
+def _replacement_facts(replacement: Certificate | None) -> tuple | None:
+    """What the page shows of the certificate that replaced this one (it can itself be renewed or revoked)."""
+    if replacement is None:
+        return None
+    return (replacement.code, replacement.version, replacement.issued_at, replacement.expires_at,
+            replacement.revoked_at, replacement.superseded_by_id)
 
 
 def _own(code: str) -> Certificate:

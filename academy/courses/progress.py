@@ -15,8 +15,6 @@ from academy.curriculum.model import Course, Lesson
 from academy.database import UTCDateTime, utcnow
 from academy.extensions import db
 
-READER = "u"  # the kind of the account's own row in the lesson fast path's query
-
 
 @dataclass
 class EnrolmentState:
@@ -173,29 +171,11 @@ def load_progress(user, courses: Iterable[Course], *, now: datetime | None = Non
     return _progress_from_rows(courses, rows, now or utcnow())
 
 
-@dataclass(frozen=True)
-class Reader:
-    """What the lesson fast path needs of a signed-in account."""
-
-    id: int
-    role: str
-    locale: str | None
-    deleted_at: datetime | None
-
-
-def reader_from_rows(rows: list[tuple], course: Course, now: datetime) -> tuple[Reader | None, CourseProgress]:
-    """Return the account (None when there is no such id) and its progress in the course, from `reader_statement`."""
-    reader = next((Reader(n, slug, s1, t1) for kind, slug, s1, _s2, t1, _t2, _t3, n in rows if kind == READER), None)
-    return reader, _progress_from_rows([course], rows, now)[course.slug]
-
-
 def _progress_from_rows(courses: list[Course], rows, now: datetime) -> dict[str, CourseProgress]:
     result = {c.slug: CourseProgress(c) for c in courses}
     done: dict[str, set[str]] = defaultdict(set)
     passed: dict[str, list[datetime]] = defaultdict(list)
     for kind, slug, s1, s2, t1, t2, t3, n in rows:
-        if kind == READER:
-            continue
         progress = result[slug]
         if kind == "l":
             done[slug].add(s1)
@@ -227,18 +207,6 @@ def _settle(progress: CourseProgress, passed_at: list[datetime], now: datetime) 
 def _progress_statement(*, single: bool):
     """One UNION ALL over enrolments, lessons, passed attempts, completions and certificates, built once."""
     return union_all(*_progress_parts(single=single))
-
-
-@functools.cache
-def reader_statement():
-    """The lesson fast path's one query: an account's row (kind READER: role, locale, deleted_at, id), then its
-    progress in one course. Parameters: user_id and slug. Read the rows with `reader_from_rows`."""
-    from academy.accounts.models import User
-
-    text_null, time_null = null(), type_coerce(null(), UTCDateTime)
-    reader = select(_kind(READER), User.role, User.locale, text_null, User.deleted_at,
-                    time_null, time_null, User.id).where(User.id == bindparam("user_id"))
-    return union_all(reader, *_progress_parts(single=True))
 
 
 def _kind(kind: str):

@@ -11,7 +11,6 @@ from flask import url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from academy.courses.catalog import curriculum
@@ -97,17 +96,16 @@ def visit_moves(enrolment, course: Course, lesson: Lesson) -> bool:
     return enrolment.last_lesson_slug != lesson.slug or enrolment.version != course.version
 
 
-def record_visit(enrolment, course: Course, lesson: Lesson, *, now: datetime | None = None,
-                 connection: Connection | None = None) -> bool:
+def record_visit(enrolment, course: Course, lesson: Lesson, *, now: datetime | None = None) -> bool:
     """Remember the lesson for "continue where you left off"; write (and return True) only when it moved.
 
     Takes an Enrolment or the EnrolmentState of loaded progress; both are brought up to date. The UPDATE runs in
-    the ORM session, or on the given connection (the lesson fast path's), which the caller commits.
+    the ORM session; the caller commits.
     """
     if not visit_moves(enrolment, course, lesson):
         return False
     values = {"last_lesson_slug": lesson.slug, "version": course.version, "last_seen_at": now or utcnow()}
-    (connection or db.session).execute(_visit_statement(), {"enrolment_id": enrolment.id, **values})
+    db.session.execute(_visit_statement(), {"enrolment_id": enrolment.id, **values})
     for key, value in values.items():
         setattr(enrolment, key, value)
     return True

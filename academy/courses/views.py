@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     get_template_attribute,
     redirect,
@@ -31,12 +30,10 @@ from academy.courses.forms import ResourceFilterForm, jurisdiction_label
 from academy.courses.language import course_text
 from academy.courses.progress import EnrolmentState
 from academy.curriculum.model import Course, Curriculum
-from academy.extensions import db
-from academy.fragments import cached_page
+from academy.extensions import cache, db
 from academy.i18n import current_locale
 
 bp = Blueprint("courses", __name__, template_folder="templates")
-PARTS_KEY = "academy.lesson_parts"
 
 
 @bp.app_template_global()
@@ -114,26 +111,7 @@ def lesson(slug: str, lesson: str):
         progress.enrolment = EnrolmentState.of(ensure_enrolled(current_user, course))
     if service.record_visit(progress.enrolment, course, original) or created:
         db.session.commit()
-    following = service.next_step(progress) if ends_course(course, original, progress) else None
-    return cached_page(lesson_page_key(course, original, progress, following),
-                       lambda: render_template("courses/lesson.html", **_lesson_context(course, original, progress)),
-                       source=curriculum())
-
-
-def ends_course(course: Course, original, progress) -> bool:
-    """Tell whether the page offers the reader's next step in the course: the last lesson, once done."""
-    return original is course.lessons[-1] and original.slug in progress.done_lessons
-
-
-def lesson_page_key(course: Course, original, progress, following: tuple[str, str] | None) -> tuple:
-    """The key of a lesson page in the page cache: everything it shows about its reader, their progress here.
-
-    following is the next step the page offers (`service.next_step`) when `ends_course`, else None. The header's
-    role and the interface language are added by `cached_page`. courses/fastpath.py builds the same key.
-    """
-    state = (original.slug in progress.done_lessons, progress.percent, progress.complete, progress.done,
-             progress.total, following)
-    return ("lesson", course.slug, original.slug, state)
+    return render_template("courses/lesson.html", **_lesson_context(course, original, progress))
 
 
 def _lesson_context(course: Course, original, progress) -> dict:
@@ -153,19 +131,21 @@ def _lesson_context(course: Course, original, progress) -> dict:
 
 
 def _lesson_parts(cur: Curriculum, course: Course, lesson, previous, following) -> tuple[Markup, Markup]:
-    """The reader-independent parts of a lesson page, rendered once per curriculum, lesson and language."""
-    cache = current_app.extensions.setdefault(PARTS_KEY, {})
-    if cache.get("curriculum") is not cur:  # a reloaded curriculum starts a new cache
-        cache.clear()
-        cache["curriculum"] = cur
-    key = (course.slug, lesson.slug, lesson.language, current_locale())  # the headings follow the interface
-    if key not in cache:
+    """The parts of a lesson page that are the same for every reader, kept a while in Flask-Caching.
+
+    Markdown was rendered at load; these are the macros around it, per lesson, its language and the interface's.
+    The key names the loaded curriculum object, so a reload is never served the parts of the one before.
+    """
+    key = f"lesson-parts/{id(cur)}/{course.slug}/{lesson.slug}/{lesson.language}/{current_locale()}"
+    parts = cache.get(key)
+    if parts is None:
         template = "courses/_lesson_parts.html"
         resources = [cur.resources[r] for r in lesson.resources if r in cur.resources]
         neighbours = (translated(previous) if previous else None, translated(following) if following else None)
-        cache[key] = (get_template_attribute(template, "body")(course, lesson, resources, jurisdiction_label),
-                      get_template_attribute(template, "tail")(course, lesson, *neighbours))
-    return cache[key]
+        parts = (get_template_attribute(template, "body")(course, lesson, resources, jurisdiction_label),
+                 get_template_attribute(template, "tail")(course, lesson, *neighbours))
+        cache.set(key, parts)
+    return parts
 
 
 @bp.post("/courses/<slug>/lessons/<lesson>/complete")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
+from academy import csvfile
 from academy.coverage.figures import Dashboard, Row
 
 CSV_HEADER = (
@@ -26,20 +24,6 @@ CSV_HEADER = (
 )
 
 
-def _cell(value) -> str:
-    """Write a cell; text that a spreadsheet would run as a formula is quoted with a leading apostrophe."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _number(text) else text
-
-
-def _number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _csv_row(dashboard: Dashboard, community: str, row: Row) -> list[str]:
     counts, activity = row.counts, row.activity
     values = (
@@ -59,20 +43,17 @@ def _csv_row(dashboard: Dashboard, community: str, row: Row) -> list[str]:
         activity.attendance if activity else None,
         row.projection.words,
     )
-    return [_cell(value) for value in values]
+    return list(values)
 
 
 def to_csv(dashboard: Dashboard, community: str) -> str:
     """Return one line per sector and sub-role, then the any-sector total."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    rows = [list(CSV_HEADER)]
     for row in dashboard.rows:
-        writer.writerow(_csv_row(dashboard, community, row))
-        for sub in row.subroles:
-            writer.writerow(_csv_row(dashboard, community, sub))
-    writer.writerow(_csv_row(dashboard, community, dashboard.total))
-    return out.getvalue()
+        rows.append(_csv_row(dashboard, community, row))
+        rows.extend(_csv_row(dashboard, community, sub) for sub in row.subroles)
+    rows.append(_csv_row(dashboard, community, dashboard.total))
+    return csvfile.to_csv(rows)
 
 
 def _row_json(dashboard: Dashboard, row: Row) -> dict:

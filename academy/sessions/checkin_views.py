@@ -19,10 +19,10 @@ from academy.database import utcnow
 from academy.extensions import db, limiter
 from academy.mail import notices
 from academy.sessions import attendees, checkin, closing, codes, registration, service
+from academy.sessions.blueprint import bp
 from academy.sessions.forms import CheckinRegisterForm, CodeForm
 from academy.sessions.models import Attendance, TrainingSession
 from academy.sessions.service import N_
-from academy.sessions.views import bp
 
 BINDING_KEY = "checkin_binding"
 TICKET_KEY = "checkin_ticket"
@@ -54,11 +54,20 @@ def _refused(message: str, session: TrainingSession | None = None, status: int =
     return render_template("sessions/checkin_refused.html", message=_(message), session=session), status
 
 
-def _limit_key() -> str:
-    """Per person: the account when signed in, else this browser's binding (or address)."""
-    if current_user.is_authenticated:
-        return f"user:{current_user.id}"
-    return "browser:" + (cookie.get(BINDING_KEY) or request.remote_addr or "-")
+def _ticket_key() -> str:
+    """Per ticket: one person's verified scan, in the address itself (a dropped cookie changes nothing)."""
+    return "ticket:" + (request.view_args or {}).get("ticket", "")[:512]
+
+
+def _session_key() -> str:
+    """Per training session: every ticket for it together, whichever network the room is on."""
+    found = checkin.read_ticket(current_app.config["SECRET_KEY"], (request.view_args or {}).get("ticket", ""))
+    return f"session:{found.session_id}" if found else "session:none"
+
+
+def _failed(response) -> bool:
+    """Only wrong codes count against an address: a room checking in behind one Wi-Fi is never held up."""
+    return response.status_code not in (302, 303)
 
 
 def _short_code_limit() -> str:
@@ -71,7 +80,7 @@ def _not_a_short_code() -> bool:
 
 
 @bp.get("/checkin/<int:session_id>/<token>")
-@limiter.limit(_short_code_limit, exempt_when=_not_a_short_code)
+@limiter.limit(_short_code_limit, exempt_when=_not_a_short_code, deduct_when=_failed)
 def scan(session_id: int, token: str):
     """What the QR code opens: verify the code before anything else, then hand out a ticket."""
     session = db.session.get(TrainingSession, session_id)
@@ -92,12 +101,11 @@ def scan(session_id: int, token: str):
 
 
 @bp.route("/checkin", methods=["GET", "POST"])
-@limiter.limit("10 per minute", key_func=_limit_key, methods=["POST"])
-@limiter.limit("300 per minute", methods=["POST"])
+@limiter.limit(lambda: current_app.config["ACADEMY_CHECKIN_GUESS_LIMIT"], methods=["POST"], deduct_when=_failed)
 def typed():
     """The typed fallback: the short code alone finds its session (codes are per session)."""
     form = CodeForm()
-    _binding()  # from the first visit, so the per-browser limit applies to this phone alone
+    _binding()  # from the first visit: the ticket it hands out is bound to this browser
     if form.validate_on_submit():
         now = utcnow()
         session = service.find_by_short_code(form.code.data, now)
@@ -119,8 +127,8 @@ USED = N_("This check-in was already used: each scan checks in one person. Scan 
 
 
 @bp.route("/checkin/t/<ticket>", methods=["GET", "POST"])
-@limiter.limit("20 per minute", key_func=_limit_key, methods=["POST"])
-@limiter.limit("120 per minute", methods=["POST"], exempt_when=lambda: current_user.is_authenticated)
+@limiter.limit(lambda: current_app.config["ACADEMY_CHECKIN_TICKET_LIMIT"], key_func=_ticket_key, methods=["POST"])
+@limiter.limit(lambda: current_app.config["ACADEMY_CHECKIN_SESSION_LIMIT"], key_func=_session_key, methods=["POST"])
 def confirm(ticket: str):
     """One tap for the signed in; a short registration form for the rest. A ticket checks in one person."""
     found = _read(ticket)

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import io
 from datetime import datetime
 
-import qrcode
 from flask_babel import gettext
-from qrcode.constants import ERROR_CORRECT_M
 
+from academy import qr
 from academy.sessions import codes, service
 from academy.sessions.models import TrainingSession
 
@@ -17,16 +14,6 @@ from academy.sessions.models import TrainingSession
 def checkin_url(public_url: str, session_id: int, token: str) -> str:
     """The address a QR code opens."""
     return f"{public_url.rstrip('/')}/checkin/{session_id}/{token}"
-
-
-def qr_data_url(text: str) -> str:
-    """A PNG QR code as a data URL (CSS scales it up without smoothing)."""
-    qr = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=8, border=4)
-    qr.add_data(text)
-    qr.make(fit=True)
-    buffer = io.BytesIO()
-    qr.make_image(fill_color="black", back_color="white").save(buffer, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
 def _message(error: str | None) -> str | None:
@@ -40,7 +27,7 @@ def state(session: TrainingSession, public_url: str, now: datetime) -> dict:
     token, short = codes.code_at(session.secret, session.id, moment)
     url = checkin_url(public_url, session.id, token)
     return {
-        "qr": qr_data_url(url),
+        "qr": qr.data_uri(url, box_size=8),
         "url": url,
         "code": short,
         "count": service.attendee_count(session),

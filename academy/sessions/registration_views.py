@@ -13,9 +13,9 @@ from academy.courses.catalog import curriculum
 from academy.database import utcnow
 from academy.extensions import db
 from academy.sessions import registration as service
+from academy.sessions.blueprint import bp
 from academy.sessions.models import TrainingSession
 from academy.sessions.service import SessionError
-from academy.sessions.views import bp
 
 
 @bp.get("/sessions/upcoming")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from academy import csvfile
 from academy.accounts.models import User
 from academy.accounts.service import find_by_email, normalise_email
 from academy.certificates.models import Certificate
@@ -90,26 +91,18 @@ def certified_user_ids(session: TrainingSession) -> set[int]:
     return {c.user_id for c in rows if c.status() == "valid"}
 
 
-def _cell(value) -> str:
-    """Keep spreadsheet programs from running a cell as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def roster_csv(session: TrainingSession) -> str:
     """The roster as CSV: names, sector, how and when each person checked in. No emails."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["name", "account", "sector", "subrole", "organisation", "method", "checked_in_at",
-                     "over_capacity", "marked_by", "reason"])
+    rows = [["name", "account", "sector", "subrole", "organisation", "method", "checked_in_at",
+             "over_capacity", "marked_by", "reason"]]
     for a in attendees(session):
         user = a.user
         marked_by = db.session.get(User, a.marked_by_id) if a.marked_by_id else None
-        writer.writerow([_cell(v) for v in (
+        rows.append([
             a.name, "yes" if user else "no", user.sector if user else "", user.subrole if user else "",
             user.organisation if user else "", a.method, a.checked_in_at.isoformat(timespec="seconds"),
-            "yes" if a.over_capacity else "no", marked_by.name if marked_by else "", a.reason or "")])
-    return out.getvalue()
+            "yes" if a.over_capacity else "no", marked_by.name if marked_by else "", a.reason or ""])
+    return csvfile.to_csv(rows)
 
 
 # --- paper sheets -------------------------------------------------------------------------------------------

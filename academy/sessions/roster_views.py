@@ -7,14 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from academy.accounts.models import User
+from academy.accounts.permissions import role_required
 from academy.courses.catalog import get_course
 from academy.database import utcnow
 from academy.extensions import db
+from academy.ids import parse_id
 from academy.sessions import closing, pdf, progress, registration, roster, service
+from academy.sessions.blueprint import MANAGERS, bp, load_managed, zone
 from academy.sessions.forms import MarkForm, PaperForm, ReasonForm, WalkInForm
 from academy.sessions.models import Attendance
-from academy.sessions.views import MANAGERS, bp, load_managed, role_required, zone
-from academy.web import parse_id
 
 
 def _render(session, status: int = 200, **forms):

@@ -5,10 +5,7 @@ The roster lives in roster_views.py and the attendee's check-in in checkin_views
 
 from __future__ import annotations
 
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,59 +13,19 @@ from sqlalchemy import select
 from academy import timezones
 from academy.accounts.forms import EmptyForm
 from academy.accounts.models import Community, User
-from academy.accounts.permissions import can_manage_session, role_required
+from academy.accounts.permissions import role_required
 from academy.courses.catalog import curriculum, get_course
 from academy.database import utcnow
 from academy.extensions import db
-from academy.i18n import current_locale
 from academy.sessions import closing, display, registration, service
+from academy.sessions.blueprint import MANAGERS, bp, load_managed, to_utc, zone  # noqa: F401 (used here, and by older imports)
 from academy.sessions.forms import ReasonForm, SessionForm
 from academy.sessions.models import TrainingSession
-
-bp = Blueprint("sessions", __name__, template_folder="templates")
-MANAGERS = ("trainer", "coordinator", "admin")
-
-
-# --- helpers shared by the session views --------------------------------------------------------------------
-
-
-def zone(where=None) -> ZoneInfo:
-    """The time zone a session (or community) is scheduled and shown in: its community's; ACADEMY_TIMEZONE for
-    a session of no community."""
-    community = getattr(where, "community", where)
-    if getattr(community, "timezone", None):
-        return timezones.zone(community)
-    return timezones.zone(current_app.config.get("ACADEMY_TIMEZONE"))
-
-
-def to_utc(naive: datetime, where=None) -> datetime:
-    return timezones.to_utc(naive, zone(where))
-
-
-@bp.app_template_filter("session_time")
-def session_time(moment: datetime | None, fmt: str = timezones.LONG, where=None, named: bool = False) -> str:
-    """Format a stored UTC time in the session's community's zone, in the reader's language; the pages name the
-    zone once beside the times (`session|zone_name`)."""
-    return timezones.local_time(moment, zone(where), fmt, current_locale(), named=named)
-
-
-@bp.app_template_filter("session_zone")
-def session_zone(session) -> str:
-    """The zone a session's times are in, as people read it: 'PST, America/Vancouver'."""
-    return timezones.zone_name(zone(session), session.starts_at)
 
 
 @bp.app_context_processor
 def _home_helpers() -> dict:
     return {"sessions_next_for": service.next_sessions}
-
-
-def load_managed(session_id: int) -> TrainingSession:
-    """Load a session the signed-in user may manage: 404 if unknown, 403 if not theirs."""
-    session = db.get_or_404(TrainingSession, session_id)
-    if not can_manage_session(current_user, session):
-        abort(403)
-    return session
 
 
 def _communities() -> list[Community]:
@@ -237,5 +194,3 @@ def display_json(session_id: int):
     response.headers["Cache-Control"] = "no-store"
     return response
 
-
-from academy.sessions import checkin_views, registration_views, roster_views  # noqa: E402, F401  (routes on this blueprint)

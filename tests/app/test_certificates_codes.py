@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import secrets
 
 import pytest
@@ -58,16 +59,35 @@ def test_an_old_code_still_gets_its_signed_credential(client, old_cert, signing_
     assert credentials.verify(document).ok
 
 
-def test_a_typo_that_passes_the_old_check_finds_nothing(client, issue):
-    """The price of accepting old codes: some typos are well-formed, but they match no certificate."""
-    key = issue().code
-    typo = next(
+def legacy_typos(key: str) -> list[str]:
+    """Every one-symbol typo of a new code that the old mod-37 check would accept."""
+    return [
         key[:position] + symbol + key[position + 1 :]
         for position in range(codes.DATA_LENGTH)
         for symbol in codes.DATA_ALPHABET
         if symbol != key[position]
         and codes.legacy_check_symbol(key[:position] + symbol + key[position + 1 : codes.DATA_LENGTH]) == key[-1]
-    )
+    ]
+
+
+def code_with_a_legacy_typo() -> tuple[str, str]:
+    """A new-style code (the same on every run) that has such a typo, and the first such typo."""
+    draw = random.Random(14)
+    while True:
+        data = "".join(draw.choice(codes.DATA_ALPHABET) for _ in range(codes.DATA_LENGTH))
+        key = data + codes.check_symbol(data)
+        typos = legacy_typos(key)
+        if typos:
+            return key, typos[0]
+
+
+def test_a_typo_that_passes_the_old_check_finds_nothing(client, issue):
+    """The price of accepting old codes: some typos are well-formed, but they match no certificate."""
+    cert = issue()
+    key, typo = code_with_a_legacy_typo()  # not every code has such a typo: use one that has
+    db.session.execute(update(Certificate).where(Certificate.id == cert.id).values(code=key))
+    db.session.commit()
+    assert codes.is_valid_key(key, legacy=False)
     assert codes.canonical(typo) == typo and codes.canonical(typo, legacy=False) is None
     assert client.get(f"/verify/{codes.group(typo)}").status_code == 404
     bulk = client.post("/api/v1/certificates/verify", json={"codes": [codes.group(typo), key]})

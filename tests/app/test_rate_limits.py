@@ -6,12 +6,16 @@ import os
 import socket
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 
 import pytest
+from werkzeug.security import generate_password_hash
 
-from tests.conftest import ROOT
+from academy.extensions import db
+from tests.conftest import PASSWORD, ROOT
+from tests.sessions_fixtures import forget_user
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 REDIS_URI = f"redis://{REDIS_HOST}:{REDIS_PORT}/15"
@@ -20,7 +24,7 @@ REDIS_URI = f"redis://{REDIS_HOST}:{REDIS_PORT}/15"
 @pytest.fixture
 def app_config():
     return {"RATELIMIT_ENABLED": True, "ACADEMY_VERIFY_RATE_LIMIT": "3 per minute",
-            "ACADEMY_API_RATE_LIMIT": "3 per minute"}
+            "ACADEMY_API_RATE_LIMIT": "3 per minute", "ACADEMY_CHECKIN_GUESS_LIMIT": "10 per minute"}
 
 
 def _exhaust(client, method: str, path: str, allowed: int, **kwargs) -> list[int]:
@@ -31,7 +35,7 @@ def _exhaust(client, method: str, path: str, allowed: int, **kwargs) -> list[int
 
 FORMS = [
     # name, path, form data, requests allowed per window
-    ("sign-in", "/login", {"email": "nobody@example.org", "password": "wrong password"}, 10),
+    ("sign-in", "/login", {"email": "nobody@example.org", "password": "wrong password"}, 5),
     ("password reset", "/reset", {"email": "nobody@example.org"}, 5),
     ("registration", "/register", {"email": "not-an-email"}, 10),
     ("check-in code", "/checkin", {"code": "ZZZZZZ"}, 10),
@@ -72,12 +76,65 @@ def test_the_bulk_api_answers_429_in_json(client):
     assert int(response.headers["Retry-After"]) > 0
 
 
-def test_limits_are_per_address(client):
-    for _ in range(11):
-        client.post("/login", data={"email": "a@example.org", "password": "x"})
-    other = client.post("/login", data={"email": "a@example.org", "password": "x"},
+def test_a_room_behind_one_address_signs_in_and_a_guesser_does_not(app, make_user):
+    """200 trainees on one Wi-Fi address all get in; a guesser is stopped on one account from any address."""
+    from academy.accounts.models import User
+
+    quick = generate_password_hash("room password 1", method="pbkdf2:sha256:1000")  # hashing 200 the usual way
+    db.session.add_all([User(email=f"room{n}@example.org", name=f"Room {n}", role="trainee", password_hash=quick)
+                        for n in range(200)])
+    db.session.commit()
+    started = time.monotonic()
+    statuses = []
+    for n in range(200):
+        browser = app.test_client()
+        statuses.append(browser.post("/login", data={"email": f"room{n}@example.org",
+                                                     "password": "room password 1"}).status_code)
+        forget_user()
+    assert statuses == [302] * 200 and time.monotonic() - started < 180
+
+    target = make_user(email="target@example.org")
+    guesses = [app.test_client().post("/login", data={"email": "Target@example.org ", "password": f"guess {n}"},
+                                      environ_base={"REMOTE_ADDR": f"198.51.100.{n}"}).status_code
+               for n in range(7)]
+    assert guesses[:5] == [200] * 5 and guesses[5:] == [429, 429], guesses  # new addresses did not help
+    right = app.test_client().post("/login", data={"email": target.email, "password": PASSWORD})
+    assert right.status_code == 429  # even the right password waits until the account's minute is over
+
+
+def test_the_address_limit_holds_and_other_addresses_are_not_affected(app):
+    app.config["ACADEMY_SIGNIN_ADDRESS_LIMIT"] = "3 per minute"
+    client = app.test_client()
+    statuses = [client.post("/login", data={"email": f"p{n}@example.org", "password": "x"}).status_code
+                for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    other = client.post("/login", data={"email": "p9@example.org", "password": "x"},
                         environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert other.status_code == 200
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_DEFAULT": "2 per minute"}])
+def test_the_configured_default_limit_applies_to_undecorated_pages(client):
+    assert [client.get("/courses").status_code for _ in range(3)] == [200, 200, 429]
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_APPLICATION": "3 per minute"}])
+def test_the_configured_application_limit_counts_every_page_together(client):
+    assert [client.get(path).status_code for path in ("/courses", "/resources", "/", "/courses")] == [
+        200, 200, 200, 429]
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "RATELIMIT_DEFAULT": "1 per minute"}])
+def test_an_exempt_view_ignores_the_default_limit(app, client):
+    from academy.extensions import limiter
+
+    @app.get("/test-exempt")
+    @limiter.exempt
+    def exempt_page():
+        return "ok"
+
+    assert {client.get("/test-exempt").status_code for _ in range(3)} == {200}
+    assert [client.get("/courses").status_code for _ in range(2)] == [200, 429]
 
 
 # --- shared counts: two app instances (here: two processes) behind one Redis --------------------------------
@@ -138,8 +195,8 @@ def test_two_instances_share_counts_through_redis(app, client, tmp_path, redis_p
     from academy.extensions import limiter
 
     monkeypatch.setattr(limiter, "_key_prefix", redis_prefix)
-    statuses = _exhaust(client, "POST", "/login", 9, data={"email": "nobody@example.org", "password": "x"})
-    assert 429 not in statuses  # ten sign-ins here: the limit is reached, not passed
+    statuses = _exhaust(client, "POST", "/login", 4, data={"email": "nobody@example.org", "password": "x"})
+    assert 429 not in statuses  # five failed sign-ins to one account here: the limit is reached, not passed
     assert _second_instance(app, tmp_path, REDIS_URI, redis_prefix) == 429
     # the same second instance with its own memory counts lets the sign-in through: the 429 came from Redis
     assert _second_instance(app, tmp_path, "memory://", redis_prefix) == 200

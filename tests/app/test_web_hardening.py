@@ -40,12 +40,13 @@ def test_plain_http_development_keeps_cookies_usable(client, make_user):
 
 
 def _sign_in_attempts(client, addresses: list[str]) -> list[int]:
-    return [client.post("/login", data={"email": "x@example.org", "password": "wrong"},
+    """One failed sign-in per address, each to another account (so only the per-address limit can refuse)."""
+    return [client.post("/login", data={"email": f"x{n}-{address}@example.org", "password": "wrong"},
                         headers={"X-Forwarded-For": address, "X-Forwarded-Proto": "https"}).status_code
-            for address in addresses]
+            for n, address in enumerate(addresses)]
 
 
-@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True}])
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "ACADEMY_SIGNIN_ADDRESS_LIMIT": "10 per minute"}])
 def test_forwarded_headers_are_ignored_unless_configured(client):
     """Without ACADEMY_PROXY_FIX, a made-up X-Forwarded-For cannot dodge the sign-in limit."""
     statuses = _sign_in_attempts(client, [f"198.51.100.{i}" for i in range(11)])
@@ -53,6 +54,7 @@ def test_forwarded_headers_are_ignored_unless_configured(client):
 
 
 @pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "ACADEMY_PROXY_FIX": 1,
+                                         "ACADEMY_SIGNIN_ADDRESS_LIMIT": "10 per minute",
                                          "ACADEMY_PUBLIC_URL": "http://academy.test"}])
 def test_behind_a_trusted_proxy_the_client_address_and_scheme_come_from_it(client):
     assert _sign_in_attempts(client, ["203.0.113.7"] * 11)[-1] == 429
