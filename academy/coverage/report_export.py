@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 
-from academy.coverage.export import _cell
 from academy.coverage.learning import Gain
 from academy.coverage.report import METHOD, Report
 from academy.coverage.suppress import enough, shown
+from academy.csvfile import safe_cell
 
 
 def _gain(gain: Gain) -> dict:
@@ -85,7 +85,7 @@ def to_csv(report: Report) -> str:
     head = (str(report.period), report.community["name"])
 
     def row(section: str, item: str, value) -> None:
-        writer.writerow([_cell(v) for v in (*head, section, item, value)])
+        writer.writerow([safe_cell(v) for v in (*head, section, item, value)])
 
     for answer in report.answers:
         row("question", answer.question, answer.answer)
