@@ -82,7 +82,7 @@ TABLE: dict[str, Route] = {
     "courses.course": Route(everyone(200)),
     "courses.resources": Route(everyone(200)),
     "courses.enrol": Route(None, SIGNED_IN_POST),
-    "courses.lesson": Route(signed_in()),
+    "courses.lesson": Route(everyone(200)),  # the world's lesson is a course's first: visitors may preview it
     "courses.complete_lesson": Route(None, SIGNED_IN_POST),
     "courses.my_learning": Route(signed_in()),
     "courses.refresher": Route(signed_in(REDIRECT), SIGNED_IN_POST),  # the world's course has none: to the course

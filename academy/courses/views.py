@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     get_template_attribute,
     redirect,
@@ -100,11 +101,18 @@ def enrol(slug: str):
 
 
 @bp.get("/courses/<slug>/lessons/<lesson>")
-@login_required
 def lesson(slug: str, lesson: str):
-    """Show a lesson (translated when possible) and remember it for "continue where you left off"."""
+    """Show a lesson (translated when possible) and remember it for "continue where you left off".
+
+    Visitors may read a course's first lesson as a preview, before making an account; the rest needs one.
+    """
     course = course_or_404(slug)
     original = lesson_or_404(course, lesson)
+    if not current_user.is_authenticated:
+        if original is not course.lessons[0]:
+            return current_app.login_manager.unauthorized()
+        progress = service.progress_for(current_user, [course])[slug]
+        return render_template("courses/lesson.html", preview=True, **_lesson_context(course, original, progress))
     progress = service.load_progress(current_user, [course])[slug]
     created = progress.enrolment is None
     if created:

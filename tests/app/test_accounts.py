@@ -14,7 +14,7 @@ from academy.accounts import service
 from academy.accounts.models import User
 from academy.extensions import db
 from academy.redirects import is_safe_next
-from tests.accounts_fixtures import last_mail, register
+from tests.accounts_fixtures import deliver, last_mail, register
 from tests.conftest import PASSWORD
 
 VALID = {"name": "Maria Lopez", "email": "Maria@Example.org", "sector": "law-enforcement/prosecutor",
@@ -119,6 +119,7 @@ def _reset_link(app) -> str:
     from academy.mail.outbox import send_due
 
     assert send_due().sent == 1  # the request queued it; `academy mail send` writes it to the outbox folder
+    deliver(app)  # what `academy mail send` does
     outbox = sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
     assert outbox, "no mail written to the outbox"
     body = email.message_from_bytes(outbox[-1].read_bytes(), policy=email.policy.default).get_content()

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from academy.accounts.models import AccountMerge, Community, LoginSession, User
 from academy.certificates.models import AuditEvent, Certificate
 from academy.extensions import db
+from tests.accounts_fixtures import deliver
 from tests.conftest import PASSWORD
 
 
@@ -112,6 +113,7 @@ def test_sending_a_password_link(app, client, login, make_user):
     login("admin", sector=None, subrole=None)
     trainee = make_user("trainee")
     client.post(f"/admin/people/{trainee.id}/password-link")
+    deliver(app)  # what `academy mail send` does
     outbox = list((app.instance_path and __import__("pathlib").Path(app.instance_path) / "outbox").glob("*.eml"))
     assert len(outbox) == 1 and "/reset/" in outbox[0].read_text()
     assert audit("user.password_link_sent")
@@ -221,6 +223,7 @@ def test_import_previews_then_imports_and_updates_existing(app, client, login, m
     ana = db.session.scalar(select(User).where(User.email == "ana@example.org"))
     assert ana.organisation_id is not None and ana.password_hash is None and ana.subrole == "police"
     assert db.session.get(User, existing.id).name == "New Name"
+    deliver(app)  # what `academy mail send` does
     outbox = list((__import__("pathlib").Path(app.instance_path) / "outbox").glob("*.eml"))
     assert len(outbox) == 1  # the invitation, only to the new person
 

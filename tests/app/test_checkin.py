@@ -18,7 +18,7 @@ from academy.database import utcnow
 from academy.extensions import db
 from academy.sessions import codes
 from academy.sessions.models import Attendance
-from tests.accounts_fixtures import register
+from tests.accounts_fixtures import deliver, register
 from tests.conftest import PASSWORD
 from tests.sessions_fixtures import (  # noqa: F401  (fixtures)
     app_config_fixture,
@@ -103,6 +103,7 @@ def test_newcomer_registers_on_the_short_form_and_is_checked_in(client, app, mak
     from academy.mail import outbox
 
     assert outbox.send_due().sent == 1  # queued by the check-in; `academy mail send` writes it to the outbox
+    deliver(app)  # what `academy mail send` does
     newest = max(Path(app.instance_path, "outbox").glob("*.eml"))
     mail = message_from_bytes(newest.read_bytes(), policy=default)
     body = mail.get_body(preferencelist=("plain",)).get_content()

@@ -63,11 +63,23 @@ def test_unknown_course_or_lesson_is_404(client, trainee, url):
     assert client.get(url).status_code == 404
 
 
-def test_lessons_and_my_learning_need_sign_in(client):
-    for url in ("/courses/basics/lessons/first", "/learning", "/courses/basics/quiz"):
+def test_lessons_after_the_first_and_my_learning_need_sign_in(client):
+    for url in ("/courses/basics/lessons/second", "/learning", "/courses/basics/quiz"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.location
     assert client.post("/courses/basics/enrol").status_code == 302
+
+
+def test_a_visitor_reads_the_first_lesson_as_a_preview_and_nothing_is_recorded(client):
+    from academy.courses.models import Enrolment
+
+    response = client.get("/courses/basics/lessons/first")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "reading the first lesson as a preview" in page and "Create a free account" in page
+    assert "Mark complete" not in page  # nothing to record for a visitor
+    assert "/register?next=/courses/basics/lessons/first" in page
+    assert db.session.scalars(select(Enrolment)).all() == []
 
 
 def test_enrol_button_enrols_and_opens_the_first_lesson(client, trainee):

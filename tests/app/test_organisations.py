@@ -12,6 +12,7 @@ from academy.certificates import service as certificates
 from academy.courses.catalog import get_course
 from academy.extensions import db
 from academy.organisations.models import Organisation
+from tests.accounts_fixtures import deliver
 from tests.authz_table import TABLE
 from tests.conftest import PASSWORD
 from tests.hardening_fixtures import sign_in_as, walk, world_fixture  # noqa: F401  (fixture)
@@ -120,6 +121,7 @@ def test_the_lead_invites_by_pasted_list_and_csv(app, client, auth, make_user, m
     assert members["ben@example.org"].name == "Ben Okafor" and members["ana@example.org"].name == "Ana Ruiz"
     assert not members["ana@example.org"].shares_with_organisation  # invited people choose for themselves
     assert db.session.get(User, loner.id).organisation_id == organisation.id
+    deliver(app)  # what `academy mail send` does
     outbox = sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
     assert len(outbox) == 3
 

@@ -22,6 +22,7 @@ from academy.database import utcnow
 from academy.extensions import db
 from academy.sessions import codes, roster, service
 from academy.sessions.models import Attendance
+from tests.accounts_fixtures import deliver
 from tests.conftest import PASSWORD
 from tests.sessions_fixtures import (  # noqa: F401  (fixtures)
     app_config_fixture,
@@ -49,6 +50,7 @@ def attendances(session) -> list[Attendance]:
 
 
 def mails(app) -> list:
+    deliver(app)  # what `academy mail send` does
     outbox = Path(app.instance_path, "outbox")
     return [message_from_bytes(p.read_bytes(), policy=default) for p in sorted(outbox.glob("*.eml"))]
 

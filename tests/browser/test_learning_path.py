@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from academy.courses.catalog import curriculum
-from tests.accounts_fixtures import last_mail
+from tests.accounts_fixtures import last_mail, mail_text
 from tests.browser.conftest import run_axe
 from tests.conftest import PASSWORD
 
@@ -40,7 +40,7 @@ def sign_up(page: Page, live_server, email: str) -> None:
     page.get_by_label("Repeat password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Create account").click()
     expect(page.locator("h1")).to_have_text("Check your email")
-    body = last_mail(live_server.app).get_content()  # sign-up is finished from the mailed link
+    body = mail_text(last_mail(live_server.app))  # sign-up is finished from the mailed link
     page.goto(base + re.search(r"https?://\S+?(/register/\S+)", body).group(1))
     page.locator("main").get_by_role("button", name="Create my account").click()
     expect(page).to_have_url(base + "/courses")
