@@ -43,7 +43,7 @@ def test_a_room_of_500_behind_one_address_checks_in_within_5_minutes(app, make_s
         confirm = ticket_path(scan(phone, session))
         answer = phone.post(confirm, data={"name": f"Attendee {n}", "email": f"attendee{n}@example.org",
                                            "sector": "law-enforcement/police"})
-        if answer.status_code != 302:
+        if answer.status_code >= 400:  # the door answers "check your email" (200); a limit would be 429
             refused.append((n, answer.status_code))
     assert not refused and time.monotonic() - started < 300
     assert db.session.scalar(select(func.count()).select_from(Attendance)

@@ -22,7 +22,7 @@ from academy.database import utcnow
 from academy.extensions import db
 from academy.sessions import codes, roster, service
 from academy.sessions.models import Attendance
-from tests.accounts_fixtures import deliver
+from tests.accounts_fixtures import deliver, mail_text
 from tests.conftest import PASSWORD
 from tests.sessions_fixtures import (  # noqa: F401  (fixtures)
     app_config_fixture,
@@ -62,7 +62,7 @@ def test_the_browser_that_registered_a_walk_in_cannot_use_the_account_once_claim
     session = make_session()
     confirm = ticket_path(scan(client, session))
     client.post(confirm, data=NEWCOMER)
-    link = re.search(r"https://academy\.test(/reset/\S+)", mails(app)[-1].get_content()).group(1)
+    link = re.search(r"https://academy\.test(/reset/\S+)", mail_text(mails(app)[-1])).group(1)
     owner = app.test_client()
     forget_user()
     owner.post(link, data={"password": "the owner's own pw", "confirm": "the owner's own pw"})
@@ -89,8 +89,8 @@ def test_a_walk_in_with_a_taken_email_looks_the_same_and_attaches_nothing(app, c
     assert "already uses this email" not in text(taken) and "already exists" not in text(taken)
     assert owner.id not in [a.user_id for a in attendances(session)]
     mail = mails(app)[-1]
-    assert mail["To"] == "taken@example.org" and "confirm" in mail.get_content().lower()
-    link = re.search(r"https://academy\.test(/\S+)", mail.get_content()).group(1)
+    assert mail["To"] == "taken@example.org" and "confirm" in mail_text(mail).lower()
+    link = re.search(r"https://academy\.test(/\S+)", mail_text(mail)).group(1)
     forget_user()
     assert other.get(link).status_code == 302  # the stranger's browser cannot confirm: it must sign in first
     assert owner.id not in [a.user_id for a in attendances(session)]
@@ -110,7 +110,7 @@ def test_someone_else_signed_in_cannot_use_the_owners_confirmation(app, client, 
     make_user("trainee", email="taken@example.org")
     session = make_session()
     client.post(ticket_path(scan(client, session)), data={**NEWCOMER, "email": "taken@example.org"})
-    link = re.search(r"https://academy\.test(/\S+)", mails(app)[-1].get_content()).group(1)
+    link = re.search(r"https://academy\.test(/\S+)", mail_text(mails(app)[-1])).group(1)
     stranger = login("trainee")
     forget_user()
     assert client.post(link).status_code == 403
