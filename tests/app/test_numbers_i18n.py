@@ -8,12 +8,13 @@ from pathlib import Path
 
 from flask_babel import force_locale
 
+from academy.coverage.models import Target
 from academy.curriculum.loader import check_curriculum, load_curriculum
 from academy.extensions import db
 from academy.sessions import closing
 from tests.conftest import ROOT
 from tests.courses_fixtures import correct_answers, read_lessons, start_attempt, submit, wrong_answers
-from tests.coverage_fixtures import cert_fixture, person_fixture  # noqa: F401 (fixtures)
+from tests.coverage_fixtures import at, cert_fixture, person_fixture, town_fixture  # noqa: F401 (fixtures)
 
 NBSP = "\u00a0"
 
@@ -122,3 +123,20 @@ def test_every_sector_and_sub_role_has_a_french_name():
     assert leaders.label == "Direction de la coalition"
     assert leaders.subrole_label("steering-committee") == "Membre du comité de pilotage"
     assert sectors["law-enforcement"].in_language("fr").subrole_label("prosecutor") == "Procureur ou procureure"
+
+
+def test_coverage_shares_keep_their_decimal_and_sector_names_follow_the_language(login, client, town, person, cert):
+    a = town["a"]
+    for _ in range(3):
+        cert(person(a), issued=at(2026, 2, 1), community=a)
+    db.session.add(Target(community_id=a.id, sector="law-enforcement", subrole="", period="2026H1", headcount=8))
+    db.session.commit()
+    auditor = login("auditor")
+    english = _page(client, "/coverage/compare?period=2026H1")
+    assert "of 8 · 37.5%</span>" in english and ">Law enforcement and justice</th>" in english
+    assert '<td class="num">37.5%</td>' in _page(client, "/coverage?community=town-a&period=2026H1")
+    auditor.locale = "es"
+    db.session.commit()
+    spanish = _page(client, "/coverage/compare?period=2026H1")
+    assert f"de 8 · 37,5{NBSP}%</span>" in spanish and ">Fuerzas del orden y justicia</th>" in spanish
+    assert f'<td class="num">37,5{NBSP}%</td>' in _page(client, "/coverage?community=town-a&period=2026H1")
