@@ -108,3 +108,11 @@ def switch():
         db.session.commit()
         current_app.logger.info("user %s chose the %s interface", current_user.id, locale)
     return redirect(_back(request.form.get("next")))
+
+
+@bp.record_once
+def _number_helpers(state) -> None:
+    """Give templates the number, share and plural helpers of academy/numbers.py."""
+    from academy import numbers
+
+    numbers.register(state.app)

@@ -59,7 +59,7 @@ def achievement(certificate: Certificate) -> credentials.Achievement:
         title=certificate.course_title,
         description=(course.summary if course else certificate.course_title),
         criteria=f"Completed every lesson and the assessment of version {certificate.version} through {how} "
-        f"({certificate.hours:g} hours).",
+        f"({certificate.hours:g} hour{'' if certificate.hours == 1 else 's'}).",
         sector_label=sector.label if sector else certificate.sector,
         version=certificate.version,
     )

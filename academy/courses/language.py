@@ -7,6 +7,7 @@ certificate prints the English course title and an attempt records the English o
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import gettext
 from markupsafe import Markup
 
 from academy.curriculum.model import Course, CourseText, Option, Question, Quiz
@@ -28,6 +29,17 @@ def lang_attr(language: str) -> Markup:
     return Markup("") if language == current_locale() else Markup(' lang="%s"') % language
 
 
+def fallback_note(language: str) -> Markup:
+    """Say so when a title falls back to English on a page in another language: a small "(in English)".
+
+    The note is in the page's language (its own lang attribute), so it can sit inside an English heading.
+    """
+    page = current_locale()
+    if language == page:
+        return Markup("")
+    return Markup(' <span class="lang-note" lang="%s">%s</span>') % (page, gettext("(in English)"))
+
+
 def questions_shown(quiz: Quiz, shown: list[tuple[Question, list[Option]]]) -> list[tuple[Question, list]]:
     """Swap an attempt's questions and options for the reader's translation, keeping order and ids."""
     translation = quiz.in_language(current_locale())
@@ -43,4 +55,5 @@ def questions_shown(quiz: Quiz, shown: list[tuple[Question, list[Option]]]) -> l
 
 def init_app(app: Flask) -> None:
     """Give every template the helpers."""
-    app.jinja_env.globals.update(course_text=course_text, localized=localized, lang_attr=lang_attr)
+    app.jinja_env.globals.update(course_text=course_text, localized=localized, lang_attr=lang_attr,
+                                 fallback_note=fallback_note)

@@ -127,7 +127,7 @@ def compare():
     form = forms.PeriodForm(formdata=request.args if request.args else None)
     period = _chosen_period(form)
     form.set_choices(access.period_choices(period))
-    sectors = [s for s in curriculum().sectors.values() if not s.shared]
+    sectors = [s.in_language(current_locale()) for s in curriculum().sectors.values() if not s.shared]
     figures = service.comparison(period, curriculum().sectors.values())
     return render_template(
         "coverage/compare.html",

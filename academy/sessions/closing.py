@@ -18,6 +18,8 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext, ngettext
+
 from academy.courses import service as courses
 from academy.courses.catalog import get_course
 from academy.curriculum.model import Course
@@ -52,15 +54,24 @@ def quiz_required_by(course: Course, checked: bool) -> bool:
 
 
 def describe(summary: CloseSummary) -> str:
-    """One sentence for the trainer about what closing did."""
-    text = (f"The session is closed. {len(summary.completed)} attendee(s) completed the course"
-            f"{' and hold its certificate' if summary.completed else ''}; {len(summary.waiting)} have not "
-            "met its completion rule yet")
+    """One sentence for the trainer about what closing did, in the interface's language."""
+    completed = len(summary.completed)
+    if completed:
+        done = ngettext("%(num)d attendee completed the course and holds its certificate",
+                        "%(num)d attendees completed the course and hold its certificate", completed)
+    else:
+        done = gettext("No attendee completed the course")
+    parts = [done]
+    if summary.waiting:
+        parts.append(ngettext("%(num)d has not met its completion rule yet",
+                              "%(num)d have not met its completion rule yet", len(summary.waiting)))
     if summary.walk_ins:
-        text += f"; {summary.walk_ins} walk-in(s) without an account get no certificate"
+        parts.append(ngettext("%(num)d walk-in without an account gets no certificate",
+                              "%(num)d walk-ins without an account get no certificate", summary.walk_ins))
+    text = gettext("The session is closed. %(what)s.", what="; ".join(parts))
     if summary.course_missing:
-        text += ". The course is no longer in the catalogue, so no certificate was issued"
-    return text + "."
+        text += " " + gettext("The course is no longer in the catalogue, so no certificate was issued.")
+    return text
 
 
 def close_session(session: TrainingSession, actor, now: datetime | None = None) -> CloseSummary:
