@@ -33,7 +33,7 @@ def register(client, data: dict, next_url: str | None = None):
     """Fill in the sign-up form, open the mailed link and confirm; return the confirming POST's response."""
     url = f"/register?next={next_url}" if next_url else "/register"
     sent = client.post(url, data=data)
-    assert sent.status_code == 200 and "Check your email" in sent.get_data(as_text=True), sent.data[:500]
+    assert sent.status_code == 200, sent.data[:500]  # "check your email", in the reader's language
     body = mail_text(last_mail(client.application))
     link = re.search(r"https://academy\.test(/register/\S+)", body).group(1)
     return client.post(link)
