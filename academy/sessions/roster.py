@@ -16,7 +16,8 @@ from academy.accounts.service import find_by_email, normalise_email
 from academy.certificates.models import Certificate
 from academy.extensions import db
 from academy.sessions import service
-from academy.sessions.models import Attendance, TrainingSession
+from academy.sessions.models import Attendance, Registration, TrainingSession
+from academy.sessions.registration import ACTIVE
 
 MAX_PAPER_LINES = 500
 MAX_PAPER_BYTES = 100_000
@@ -45,10 +46,13 @@ def _markable(query):
 
 
 def _same_community(session: TrainingSession):
-    """People of the session's community (a session of no community: people of none)."""
+    """People of the session's community (a session of no community: people of none), and people registered
+    for the session, wherever they live."""
+    registered = select(Registration.user_id).where(Registration.session_id == session.id,
+                                                    Registration.status.in_(ACTIVE))
     if session.community_id is None:
-        return User.community_id.is_(None)
-    return User.community_id == session.community_id
+        return or_(User.community_id.is_(None), User.id.in_(registered))
+    return or_(User.community_id == session.community_id, User.id.in_(registered))
 
 
 def find_people(session: TrainingSession, q: str, limit: int = 10) -> list[User]:
@@ -71,6 +75,10 @@ def may_mark(session: TrainingSession, user: User | None, email: str | None = No
     if user is None or not user.is_active or user.role in NEVER_LISTED:
         return False
     if email and user.email == normalise_email(email):
+        return True
+    if db.session.scalar(select(Registration.id).where(Registration.session_id == session.id,
+                                                       Registration.user_id == user.id,
+                                                       Registration.status.in_(ACTIVE))) is not None:
         return True
     return user.community_id == session.community_id
 

@@ -217,6 +217,20 @@ def test_someone_of_another_community_is_found_by_exact_email_only(client, river
     assert [a.user_id for a in attendances(riverside_session)] == [visitor.id]
 
 
+def test_someone_registered_for_the_session_is_found_by_name_wherever_they_live(client, riverside_session,
+                                                                               make_user, make_community):
+    from academy.sessions.models import Registration
+
+    visitor = make_user("trainee", name="Rita Registered", community=make_community("elsewhere"))
+    url = f"/sessions/{riverside_session.id}"
+    assert "Rita Registered" not in text(client.get(url, query_string={"find": "rita"}))
+    db.session.add(Registration(session_id=riverside_session.id, user_id=visitor.id, status="registered"))
+    db.session.commit()
+    assert "Rita Registered" in text(client.get(url, query_string={"find": "rita"}))
+    assert client.post(f"{url}/mark", data={"user_id": visitor.id}).status_code == 302
+    assert [a.user_id for a in attendances(riverside_session)] == [visitor.id]
+
+
 def test_two_people_of_the_same_name_can_be_told_apart(client, riverside_session, make_user):
     for email, organisation in (("sam.a@example.org", "Riverside PD"), ("sam.b@example.org", "St Mary's")):
         person = make_user("trainee", name="Sam Lee", email=email, community=riverside_session.community)
