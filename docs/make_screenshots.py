@@ -187,6 +187,9 @@ def main() -> None:
                 spanish = who is not None and who.endswith("-es")
                 page = signed_in(browser, url, who.removesuffix("-es") if who else None, viewport)
                 if spanish:
+                    menu = page.locator("[data-menu-toggle]")
+                    if menu.is_visible():  # on a phone the languages are behind the Menu button
+                        menu.click()
                     page.click(".lang-switch button[value=es]")
                 page.goto(url + path)
                 page.screenshot(path=str(out / f"{name}.png"))
