@@ -12,11 +12,12 @@ from datetime import datetime
 from pathlib import Path
 
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+
+from academy.numbers import hours_text
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 INK, MUTED, BRAND = (28, 36, 48), (79, 91, 107), (29, 78, 137)
@@ -114,10 +115,10 @@ def _body(pdf: FPDF, cert: PrintedCertificate) -> None:
     _line(pdf, _("has completed the course"), 12, "", MUTED, 1, width)
     _line(pdf, cert.course_title, 18, "B", INK, 2, width)
     about = _(
-        "%(sector)s · version %(version)s · %(hours)s hours",
+        "%(sector)s · version %(version)s · %(hours)s",
         sector=cert.sector_label,
         version=cert.version,
-        hours=format_decimal(cert.hours, locale=str(get_locale() or "en")),
+        hours=hours_text(cert.hours),  # "1 hour", "1.5 hours", "0,25 horas"
     )
     _line(pdf, about, 11, "", MUTED, 0, width)
 
