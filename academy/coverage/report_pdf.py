@@ -12,7 +12,7 @@ from academy.coverage.checklist import QUESTIONS
 from academy.coverage.report import KIND_ORDER, METHOD, Report, percent
 from academy.coverage.suppress import enough, hidden, shown
 from academy.sessions.kinds import KINDS
-from academy.sessions.pdf import _font_dir
+from academy.sessions.pdf import use_unicode_font
 
 INK, MUTED = (28, 36, 48), (79, 91, 107)
 
@@ -24,12 +24,8 @@ def _rgb(color: str) -> tuple[int, int, int]:
 class ReportPdf(FPDF):
     def __init__(self, title: str):
         super().__init__(orientation="P", unit="mm", format="A4")
-        self.title_text, self.face = title, "Helvetica"
-        fonts = _font_dir()
-        if fonts is not None:
-            self.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
-            self.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
-            self.face = "DejaVu"
+        self.title_text = title
+        self.face = use_unicode_font(self)
         self.set_auto_page_break(auto=True, margin=15)
         self.set_margins(15, 15, 15)
 

@@ -33,18 +33,23 @@ def _font_dir() -> Path | None:
     return next((d for d in FONT_DIRS if (d / "DejaVuSans.ttf").exists()), None)
 
 
+def use_unicode_font(pdf: FPDF) -> str:
+    """Add DejaVu (regular and bold) to a PDF when the machine has it; return the face to write with."""
+    fonts = _font_dir()
+    if fonts is None:
+        return "Helvetica"  # core fonts: Latin-1 only
+    pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
+    return "DejaVu"
+
+
 class Sheet(FPDF):
     """An A4 sheet whose header and column titles repeat on every page."""
 
     def __init__(self, heading: list[str]):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.heading = heading
-        self.face = "Helvetica"
-        fonts = _font_dir()
-        if fonts is not None:
-            self.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
-            self.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
-            self.face = "DejaVu"
+        self.face = use_unicode_font(self)
         self.set_auto_page_break(auto=True, margin=15)
         self.set_margins(10, 10, 10)
 
