@@ -93,8 +93,11 @@ def _no_store_when_signed_in(response):
     """Keep every page seen signed in (account, learning, rosters, reports, exports) out of every cache.
 
     Whatever a signed-in person sees carries their name, role or records, so no browser history, shared
-    computer's cache or proxy may keep it. Pages for visitors keep whatever caching their view chose.
+    computer's cache or proxy may keep it. Pages for visitors keep whatever caching their view chose. Static
+    files are the same for everyone, so they neither need the rule nor look up who is signed in.
     """
+    if request.endpoint == "static":
+        return response
     if current_user.is_authenticated and "no-store" not in response.headers.get("Cache-Control", ""):
         response.headers["Cache-Control"] = PRIVATE
         response.headers.pop("ETag", None)  # nothing to revalidate against what may not be stored

@@ -61,6 +61,21 @@ def _wipe() -> None:
             conn.execute(table.delete())
 
 
+# Every app a test builds, so its connection pool can be closed when the test ends: a served app's pool (up to
+# 15 connections) otherwise lingers until garbage collection, and PostgreSQL refuses clients past 100.
+_built_apps: list = []
+
+
+@pytest.fixture(autouse=True)
+def _close_pools():
+    yield
+    while _built_apps:
+        built = _built_apps.pop()
+        with built.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 def make_app(database_url: str, tmp_path: Path, **overrides):
     config = {
         "TESTING": True,
@@ -79,6 +94,7 @@ def make_app(database_url: str, tmp_path: Path, **overrides):
     limiter.limit_manager.set_default_limits([])
     limiter.limit_manager.set_application_limits([])
     app = create_app(config)
+    _built_apps.append(app)
 
     @app.teardown_request
     def _forget_user(exc):

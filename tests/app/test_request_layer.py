@@ -68,13 +68,21 @@ def test_the_default_token_lasts_hours_not_forever(app):
 def test_every_page_seen_signed_in_is_kept_out_of_caches(role, app, client, world):
     sign_in_as(client, world, role)
     cached = []
-    for _rule, route, path in walk(app, world, "GET"):
-        if route.get is None or route.get[role] != 200:
+    for rule, route, path in walk(app, world, "GET"):
+        if route.get is None or route.get[role] != 200 or rule.endpoint == "static":
             continue
         response = client.get(path)
         if response.status_code == 200 and "no-store" not in response.headers.get("Cache-Control", ""):
             cached.append(path)
     assert not cached, f"pages shown to a {role} without Cache-Control: no-store: {cached}"
+
+
+def test_static_files_stay_cacheable_when_signed_in(app, client, world):
+    """The style sheet and script are the same for everyone: a signed-in browser may keep them."""
+    sign_in_as(client, world, "trainee")
+    response = client.get("/static/academy.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
 
 
 def test_public_pages_stay_cacheable_for_visitors(app, client, world):
