@@ -25,8 +25,11 @@ run: $(STAMP)
 	$(BIN)/academy demo
 	$(BIN)/academy run --host 127.0.0.1 --port 5000
 
+# One pytest worker per CPU (pytest-xdist); `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= auto
+
 test: $(STAMP) node_modules/.package-lock.json node_modules/axe-core/axe.min.js
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check academy tests bench

@@ -53,6 +53,7 @@ def run_init(app) -> list[str]:
     from flask_migrate import upgrade
 
     from academy.courses import service as courses
+    from academy.extensions import db
 
     lines = []
     with app.app_context():
@@ -60,6 +61,7 @@ def run_init(app) -> list[str]:
         lines.append(f"database ready: {_safe_url(app.config['SQLALCHEMY_DATABASE_URI'])}")
         lines.extend(_init_hooks(app))
         loaded = courses.sync_catalog()
+        db.session.commit()
         lines.append(f"curricula loaded: {loaded} course(s) from {app.config['ACADEMY_CURRICULA']}")
     return lines
 

@@ -48,8 +48,9 @@ SCHEMAS: dict = {
         "type": "array", "items": {"oneOf": [_ref("Certificate"), _ref("NotFound")]},
         "description": "One result per code sent, in the same order."}}},
     "Credential": {"type": "object", "required": SIGNED,
-                   "description": "An Open Badges 3.0 OpenBadgeCredential with a Data Integrity proof "
-                                  "(eddsa-rdfc-2022) by the academy's did:key."},
+                   "description": "An Open Badges 3.0 OpenBadgeCredential with two Data Integrity proofs by "
+                                  "the academy's did:key, one per cryptosuite (eddsa-rdfc-2022 and "
+                                  "eddsa-jcs-2022): a verifier checks the one it knows."},
     "StatusList": {"type": "object", "required": SIGNED,
                    "description": "A signed BitstringStatusListCredential (revocation)."},
     "Coverage": {"type": "object", "required": ["community", "period", "sectors", "any_sector"],

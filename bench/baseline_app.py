@@ -7,22 +7,35 @@ Flask-WTF's CSRF token in the page, Jinja templates with a base layout.
     /page            signed in: the user loaded, one query (their enrolments), a page of BASELINE_PAGE_BYTES
     /public/<code>   one indexed SELECT of a certificate, a page of BASELINE_PUBLIC_BYTES with a CSRF token
     /select/<code>   one indexed SELECT, answered as JSON
+    /checked/<code>  the verify page's own work done the plain way: a Flask-Limiter limit, the code normalised,
+                     one SELECT of the certificate with its holder, an audit line written, a Flask-WTF name form,
+                     the page in the browser's language through Flask-Babel (the academy's catalogues), the
+                     security headers and an ETag
     /bench-login/<id>  signs the benchmark's browser in (no password: this app serves 127.0.0.1 only)
 """
 
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 
-from flask import Flask, abort, jsonify, render_template
+import hashlib
+
+from flask import Flask, abort, jsonify, render_template, request
+from flask_babel import Babel
+from flask_babel import gettext as _
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, UserMixin, current_user, login_required, login_user
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
+from flask_wtf import CSRFProtect, FlaskForm
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import ForeignKey, String, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, String, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from wtforms import StringField
 
+import academy
 import academy.database  # noqa: F401  (the same SQLite pragmas as the academy: WAL, busy timeout)
 from academy.config import normalise_db_url
 
@@ -42,6 +55,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254))
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
+    deleted_at: Mapped[datetime | None]
 
 
 class Enrolment(db.Model):
@@ -61,6 +75,25 @@ class Certificate(db.Model):
     version: Mapped[str] = mapped_column(String(32))
     issued_at: Mapped[datetime]
     expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    holder_name: Mapped[str]
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    user: Mapped[User | None] = relationship()
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime]
+    actor_id: Mapped[int | None]
+    action: Mapped[str] = mapped_column(String(64))
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict] = mapped_column(JSON)
+
+
+class NameForm(FlaskForm):
+    name = StringField("Name on the certificate")
 
 
 def filler(size: int) -> list[str]:
@@ -80,6 +113,10 @@ app.config.update(
 db.init_app(app)
 login.init_app(app)
 csrf.init_app(app)
+LANGUAGES = ["en", "es", "fr"]
+babel = Babel(app, locale_selector=lambda: request.accept_languages.best_match(LANGUAGES) or "en",
+              default_translation_directories=str(Path(academy.__file__).parent / "translations"))
+limiter = Limiter(get_remote_address, app=app, storage_uri="memory://")
 PAGE = filler(int(os.environ.get("BASELINE_PAGE_BYTES", "20000")) - 1500)  # minus the layout's own size
 PUBLIC = filler(int(os.environ.get("BASELINE_PUBLIC_BYTES", "5000")) - 1500)
 
@@ -129,3 +166,31 @@ def one_select(code: str):
         return jsonify(error="not found"), 404
     return jsonify(code=row.code, course=row.course_slug, title=row.course_title, sector=row.sector,
                    version=row.version, issued_at=str(row.issued_at), expires_at=str(row.expires_at))
+
+
+HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "same-origin",
+           "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'"}
+
+
+@app.route("/checked/<code>", methods=["GET", "POST"])
+@limiter.limit("1000000 per minute")
+def checked(code: str):
+    """The verify page's work, written the way the Flask tutorials and extensions' docs write it."""
+    key = code.replace("-", "").replace(" ", "").upper()
+    certificate = db.session.scalar(select(Certificate).where(Certificate.code == key))
+    if certificate is None:
+        abort(404)
+    db.session.add(AuditEvent(at=datetime.now(UTC), actor_id=None, action="certificate.verified",
+                              subject_type="certificate", subject_id=key, detail={"channel": "web"}))
+    db.session.commit()
+    deleted = certificate.user is None or certificate.user.deleted_at is not None
+    initials = "".join(part[0] + "." for part in certificate.holder_name.split())
+    status = "revoked" if certificate.revoked_at else "valid"
+    page = render_template("checked.html", cert=certificate, form=NameForm(), status=status, deleted=deleted,
+                           holder=initials, words={"valid": _("Valid"), "revoked": _("Revoked")},
+                           paragraphs=PUBLIC)
+    response = app.make_response(page)
+    response.headers.update(HEADERS)
+    response.set_etag(hashlib.sha256(page.encode()).hexdigest()[:32])
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response

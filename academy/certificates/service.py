@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from academy.accounts.models import User
 from academy.certificates import codes, keys, statuslist
 from academy.certificates.models import AuditEvent, Certificate
 from academy.database import utcnow
@@ -248,11 +249,15 @@ def find(text: str | None) -> Certificate | None:
 
 
 def find_with_holder(text: str | None) -> Certificate | None:
-    """Find a certificate by a typed code, with its holder's account, in one query (the public verify page)."""
+    """Find a certificate by a typed code, with whether its holder's account is deleted, in one query.
+
+    The public verify page needs nothing else of the account, so only that column of it is loaded.
+    """
     key = codes.canonical(text or "")
     if key is None:
         return None
-    return db.session.scalar(select(Certificate).options(joinedload(Certificate.user)).where(Certificate.code == key))
+    holder = joinedload(Certificate.user).load_only(User.deleted_at)
+    return db.session.scalar(select(Certificate).options(holder).where(Certificate.code == key))
 
 
 def record_verification(certificate: Certificate, channel: str, now: datetime | None = None) -> None:

@@ -46,7 +46,7 @@ def sync_catalog() -> int:
             db.session.add(CourseVersion(slug=course.slug, version=course.version, title=course.title,
                                          sector=course.sector))
             log.info("course %s version %s recorded", course.slug, course.version)
-    db.session.commit()
+    db.session.flush()  # the caller commits
     return len(cur.courses)
 
 

@@ -108,6 +108,7 @@ def test_all_zero_list_encodes_small_and_matches_the_spec_example():
         "u\u00e9",
         None,
     ],
+    ids=["empty", "not-multibase-u", "not-base64", "not-gzip", "truncated", "not-ascii", "none"],  # gzip dates itself
 )
 def test_malformed_encoded_lists_are_refused(encoded):
     with pytest.raises(ValueError):
