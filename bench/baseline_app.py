@@ -16,11 +16,10 @@ Flask-WTF's CSRF token in the page, Jinja templates with a base layout.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from datetime import UTC, datetime
 from pathlib import Path
-
-import hashlib
 
 from flask import Flask, abort, jsonify, render_template, request
 from flask_babel import Babel
