@@ -81,17 +81,22 @@ def _as_list(value: object) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _revocation_entry(credential: dict) -> dict | None:
-    """Return the credential's BitstringStatusListEntry for revocation, if any."""
+def status_entry_of(credential: dict, purpose: str = "revocation") -> dict | None:
+    """Return the credential's BitstringStatusListEntry for a purpose (revocation, suspension), if any."""
     entries = credential.get("credentialStatus")
     for entry in entries if isinstance(entries, list) else [entries]:
         if (
             isinstance(entry, dict)
             and entry.get("type") == "BitstringStatusListEntry"
-            and entry.get("statusPurpose") == "revocation"
+            and entry.get("statusPurpose") == purpose
         ):
             return entry
     return None
+
+
+def _revocation_entry(credential: dict) -> dict | None:
+    """Return the credential's BitstringStatusListEntry for revocation, if any."""
+    return status_entry_of(credential, "revocation")
 
 
 def _status_list_problem(entry: dict, status_list: dict, allowed: set, now: datetime | None) -> str | None:
@@ -123,11 +128,12 @@ def check_status(
     *,
     trusted_issuers: Collection[str] = (),
     now: datetime | None = None,
+    purpose: str = "revocation",
 ) -> str:
-    """Return 'revoked', 'ok' or why the revocation status cannot be determined."""
-    entry = _revocation_entry(credential) if isinstance(credential, dict) else None
+    """Return 'revoked' (or 'suspended', for a suspension list), 'ok' or why the status cannot be determined."""
+    entry = status_entry_of(credential, purpose) if isinstance(credential, dict) else None
     if entry is None:
-        return "the credential has no revocation status entry"
+        return f"the credential has no {purpose} status entry"
     if not isinstance(status_list_credential, dict):
         return "the status list is not a JSON object"
     allowed = {issuer_id(credential), *trusted_issuers} - {None}
@@ -138,7 +144,8 @@ def check_status(
         return f"statusListIndex {index!r} is not a non-negative integer string"
     try:
         bits = StatusList.decode(status_list_credential["credentialSubject"].get("encodedList"))
-        return "revoked" if bits.get(int(index)) else "ok"
+        set_word = "suspended" if purpose == "suspension" else "revoked"
+        return set_word if bits.get(int(index)) else "ok"
     except (ValueError, IndexError) as error:
         return f"status list: {error}"
 

@@ -1,9 +1,10 @@
-"""Signed documents the academy publishes: Open Badges credentials and the revocation status list."""
+"""Signed documents the academy publishes: Open Badges credentials and status lists (any subject's)."""
 
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable, Hashable, Iterable
 from datetime import datetime
 
 from flask import Flask
@@ -128,21 +129,45 @@ def revoked_indexes(list_id: int = STATUS_LIST_ID) -> list[int]:
 
 def status_list_credential(app: Flask, list_id: int = STATUS_LIST_ID) -> dict:
     """Return the status list credential with both proofs, cached per process and list until a revocation."""
-    record = keyring(app).active
     count, last = revocation_state(list_id)
-    cache_key = (app.config["ACADEMY_PUBLIC_URL"], record.did, count, last)
-    cached = _STATUS_CACHE.get(list_id)
+    return signed_status_list(
+        app,
+        list_url=statuslist.status_list_url(app.config["ACADEMY_PUBLIC_URL"], list_id),
+        purpose="revocation",
+        version=(count, last),
+        changed=last,
+        indexes=lambda: revoked_indexes(list_id),
+    )
+
+
+def signed_status_list(
+    app: Flask,
+    *,
+    list_url: str,
+    purpose: str,
+    version: Hashable,
+    changed: datetime | None,
+    indexes: Callable[[], Iterable[int]],
+) -> dict:
+    """Return a signed BitstringStatusListCredential of any subject's list, cached per process and URL.
+
+    `version` changes whenever a bit does (the list is rebuilt and signed again only then); `changed` is when the
+    last bit changed, the list's validFrom, so every worker signs the same bytes; `indexes` gives the set bits.
+    """
+    record = keyring(app).active
+    cache_key = (record.did, purpose, version)
+    cached = _STATUS_CACHE.get(list_url)
     if cached is not None and cached[0] == cache_key:
         return cached[1]
     bits = statuslist.StatusList()
-    for index in revoked_indexes(list_id):
+    for index in indexes():
         bits.set(index, True)
     # Deterministic (the same bytes from every worker) yet never in the future, even for a clock-skewed row.
-    valid_from = credentials.format_datetime(min(max(last or record.created, record.created), utcnow()))
+    valid_from = credentials.format_datetime(min(max(changed or record.created, record.created), utcnow()))
     unsigned = statuslist.build_status_list_credential(
-        app.config["ACADEMY_PUBLIC_URL"], list_id, bits.encode(), record.did, valid_from
+        app.config["ACADEMY_PUBLIC_URL"], 0, bits.encode(), record.did, valid_from, purpose=purpose, list_url=list_url
     )
     signed = credentials.sign_proof_set(unsigned, record.private_key, record.verification_method, valid_from)
     with _LOCK:
-        _STATUS_CACHE[list_id] = (cache_key, signed)
+        _STATUS_CACHE[list_url] = (cache_key, signed)
     return signed

@@ -117,12 +117,12 @@ def status_list_capacity() -> int:
     return max(1, min(int(configured), statuslist.LIST_CAPACITY))
 
 
-def _open_list(capacity: int) -> int:
-    """Return the status list a new credential goes into: the newest, or the next once it is full."""
-    newest = db.session.scalar(select(func.max(Certificate.status_list_id)))
+def _open_list(model, capacity: int) -> int:
+    """Return the status list a new credential of a model goes into: the newest, or the next once it is full."""
+    newest = db.session.scalar(select(func.max(model.status_list_id)))
     if newest is None:
         return statuslist.FIRST_LIST_ID
-    used = db.session.scalar(select(func.count()).where(Certificate.status_list_id == newest))
+    used = db.session.scalar(select(func.count()).where(model.status_list_id == newest))
     return newest + 1 if used >= capacity else newest
 
 
@@ -138,27 +138,33 @@ def _begin_write() -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def _insert_in_free_slot(certificate: Certificate, capacity: int) -> None:
-    """Insert a certificate at a random free index of the open status list, drawing again when taken."""
+def insert_in_free_slot(record, capacity: int | None = None) -> None:
+    """Insert a record with a fresh code at a random free index of its model's open status list.
+
+    Any model with `code`, `status_list_id` and `status_index` columns and a unique constraint on the last two
+    (a certificate, an organisation's award) gets its slot this way; a taken slot is drawn again.
+    """
+    model = type(record)
+    capacity = status_list_capacity() if capacity is None else capacity
     _begin_write()
     for _ in range(SLOT_ATTEMPTS):
-        certificate.code = _fresh_code()
-        certificate.status_list_id = _open_list(capacity)
-        certificate.status_index = statuslist.random_index()
+        record.code = _fresh_code(model)
+        record.status_list_id = _open_list(model, capacity)
+        record.status_index = statuslist.random_index()
         try:
             with db.session.begin_nested():
-                db.session.add(certificate)
+                db.session.add(record)
         except IntegrityError:
-            continue  # another certificate (perhaps another worker's, just now) holds this slot
+            continue  # another record (perhaps another worker's, just now) holds this slot
         return
     raise CertificateError("No free place in the revocation list was found; please try again.")
 
 
-def _fresh_code() -> str:
-    """Return a canonical code not yet in the register (a clash of 80 random bits is only theory)."""
+def _fresh_code(model=Certificate) -> str:
+    """Return a canonical code not yet used by the model (a clash of 80 random bits is only theory)."""
     while True:
         key = codes.canonical(codes.new_code())
-        if db.session.scalar(select(Certificate.id).where(Certificate.code == key)) is None:
+        if db.session.scalar(select(model.id).where(model.code == key)) is None:
             return key
 
 
@@ -197,7 +203,7 @@ def issue_certificate(user, course, *, via: str, session=None, now: datetime | N
         issued_at=now,
         expires_at=add_months(now, course.validity_months) if course.validity_months else None,
     )
-    _insert_in_free_slot(certificate, status_list_capacity())
+    insert_in_free_slot(certificate)
     audit("certificate.issued", certificate, user, now, course=course.slug, version=course.version, via=via)
     for old in previous:
         old.superseded_by_id = certificate.id
@@ -318,7 +324,7 @@ def reissue_with_name(old: Certificate, user, now: datetime | None = None) -> Ce
         hours=old.hours, earned_via=old.earned_via, session_id=old.session_id, include_name=old.include_name,
         issued_at=old.issued_at, expires_at=old.expires_at,
     )
-    _insert_in_free_slot(certificate, status_list_capacity())
+    insert_in_free_slot(certificate)
     old.superseded_by_id = certificate.id
     audit("certificate.reissued", certificate, user, now, replaces=codes.group(old.code), reason="name changed")
     audit("certificate.renewed", old, user, now, superseded_by=codes.group(certificate.code))

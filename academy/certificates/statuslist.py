@@ -1,4 +1,7 @@
-"""W3C Bitstring Status List v1.0: the revocation bitstring and its (unsigned) status list credential.
+"""W3C Bitstring Status List v1.0: the bitstring and its (unsigned) status list credential, for any purpose.
+
+Certificates use revocation lists only; the organisation credential (academy/organisations) uses a revocation
+list and a suspension list at the same index (suspended while its rule does not hold).
 
 The academy publishes numbered lists of MIN_SIZE entries at /api/v1/status-lists/<n>. A credential gets a
 random index in the newest list; once that list holds LIST_CAPACITY credentials (half its entries) the next
@@ -132,23 +135,41 @@ def list_id_of(public_url: str, url: object) -> int | None:
     return int(number) if number.isascii() and number.isdigit() and len(number) < 10 else None
 
 
-def status_entry(public_url: str, list_id: str | int, index: int) -> dict:
-    """Return the credentialStatus entry pointing at one bit of a revocation list."""
-    url = status_list_url(public_url, list_id)
+PURPOSES = ("revocation", "suspension")
+
+
+def entry_at(list_url: str, index: int, purpose: str = "revocation") -> dict:
+    """Return the credentialStatus entry pointing at one bit of the status list published at list_url."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"unsupported status purpose {purpose!r}")
     return {
-        "id": f"{url}#{index}",
+        "id": f"{list_url}#{index}",
         "type": "BitstringStatusListEntry",
-        "statusPurpose": "revocation",
+        "statusPurpose": purpose,
         "statusListIndex": str(index),
-        "statusListCredential": url,
+        "statusListCredential": list_url,
     }
 
 
+def status_entry(public_url: str, list_id: str | int, index: int) -> dict:
+    """Return the credentialStatus entry pointing at one bit of a certificate revocation list."""
+    return entry_at(status_list_url(public_url, list_id), index)
+
+
 def build_status_list_credential(
-    public_url: str, list_id: str | int, encoded: str, issuer_did: str, valid_from: str
+    public_url: str,
+    list_id: str | int,
+    encoded: str,
+    issuer_did: str,
+    valid_from: str,
+    *,
+    purpose: str = "revocation",
+    list_url: str | None = None,
 ) -> dict:
-    """Return the unsigned BitstringStatusListCredential for a revocation list."""
-    url = status_list_url(public_url, list_id)
+    """Return the unsigned BitstringStatusListCredential of a list (a certificate list unless list_url is given)."""
+    if purpose not in PURPOSES:
+        raise ValueError(f"unsupported status purpose {purpose!r}")
+    url = list_url or status_list_url(public_url, list_id)
     return {
         "@context": [CONTEXT_V2],
         "id": url,
@@ -158,7 +179,7 @@ def build_status_list_credential(
         "credentialSubject": {
             "id": f"{url}#list",
             "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
+            "statusPurpose": purpose,
             "encodedList": encoded,
         },
     }
