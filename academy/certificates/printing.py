@@ -6,7 +6,7 @@ from flask import current_app
 
 from academy.accounts.communities import logo_path
 from academy.accounts.models import Community
-from academy.certificates import codes, pdf, qr
+from academy.certificates import codes, qr
 from academy.certificates.models import Certificate
 from academy.extensions import db
 
@@ -15,6 +15,8 @@ STATUS_WORDS = {"valid": "Valid", "expired": "Expired", "revoked": "Revoked", "s
 
 def certificate_pdf(certificate: Certificate, paper: str = "a4") -> tuple[str, bytes]:
     """Return the file name and the bytes of the certificate's PDF (A4, or US Letter with paper="letter")."""
+    # fpdf2 and the font tools it brings weigh about 35 MB in every worker: they load with the first PDF.
+    from academy.certificates import pdf
     from academy.certificates.views import sector_label
 
     url = qr.verify_url(current_app.config["ACADEMY_PUBLIC_URL"], certificate.code)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from academy.accounts.permissions import can_manage_community, role_required
 from academy.certificates.models import Certificate
 from academy.courses.catalog import curriculum, get_course
-from academy.coverage import access, chart, checklist, feedback, report, report_export, report_pdf
+from academy.coverage import access, chart, checklist, feedback, report, report_export
 from academy.coverage.evidence_forms import ChecklistForm, FeedbackForm
 from academy.coverage.indicators import Words
 from academy.coverage.suppress import FEWER, enough, hidden, shown
@@ -148,6 +148,8 @@ def report_page():
 @role_required(*access.VIEWERS)
 def report_pdf_download():
     """The report as a printable PDF."""
+    from academy.coverage import report_pdf  # fpdf2 loads with the first PDF (about 35 MB a worker otherwise)
+
     found = _report(request.args.get("community"), request.args.get("period"))
     name = f"report-{found.community['slug']}-{found.period}.pdf"
     return Response(report_pdf.render(found), mimetype="application/pdf",

@@ -12,7 +12,7 @@ from academy.courses.catalog import get_course
 from academy.database import utcnow
 from academy.extensions import db
 from academy.ids import parse_id
-from academy.sessions import closing, pdf, progress, registration, roster, service
+from academy.sessions import closing, progress, registration, roster, service
 from academy.sessions.blueprint import MANAGERS, bp, load_managed, zone
 from academy.sessions.forms import MarkForm, PaperForm, ReasonForm, WalkInForm
 from academy.sessions.models import Attendance
@@ -167,6 +167,8 @@ def roster_csv(session_id: int):
 @role_required(*MANAGERS)
 def sign_in_sheet(session_id: int):
     """A printable sign-in sheet, the fallback when the network is down."""
+    from academy.sessions import pdf  # fpdf2 loads with the first PDF (about 35 MB a worker otherwise)
+
     session = load_managed(session_id)
     course = get_course(session.course_slug)
     data = pdf.sign_in_sheet(session, course_title=course.title if course else session.course_slug, tz=zone(session),
