@@ -12,7 +12,12 @@ from academy.certificates.models import AuditEvent, Certificate  # noqa: F401
 from academy.courses.models import CourseCompletion, CourseVersion, Enrolment, LessonProgress  # noqa: F401
 from academy.coverage.models import Target  # noqa: F401
 from academy.mail.models import MailMessage, MailOptOut, ReminderSent  # noqa: F401
-from academy.organisations.models import Organisation, organisation_leads  # noqa: F401
+from academy.organisations.models import (  # noqa: F401
+    CredentialRule,
+    Organisation,
+    OrganisationAward,
+    organisation_leads,
+)
 from academy.quizzes.models import QuizAttempt  # noqa: F401
 from academy.resources.models import LocalResource  # noqa: F401
 from academy.sessions.models import Attendance, CheckinTicketUse, TrainingSession, session_trainers  # noqa: F401
