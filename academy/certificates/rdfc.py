@@ -13,8 +13,6 @@ from collections.abc import Callable, Mapping
 from functools import cache
 from pathlib import Path
 
-from pyld import jsonld
-
 CONTEXT_DIR = Path(__file__).with_name("contexts")
 # The contexts the academy's credentials and status lists name: W3C VC 2.0 (which defines the Bitstring
 # Status List and Data Integrity terms) and Open Badges 3.0.3.
@@ -66,6 +64,8 @@ def _refuse_dropped(term: str | None) -> None:
 
 def canonicalize(document: dict, loader: Callable[[str, dict], dict] | None = None) -> bytes:
     """Return the canonical N-Quads (RDFC-1.0) of a JSON-LD document as UTF-8 bytes."""
+    from pyld import jsonld  # pyld and the HTTP stack it imports load with the first signature, not in every worker
+
     processor = jsonld.JsonLdProcessor(on_property_dropped=_refuse_dropped)
     options = {
         "algorithm": "URDNA2015",
@@ -83,6 +83,8 @@ def canonicalize(document: dict, loader: Callable[[str, dict], dict] | None = No
 
 def _reason(error: BaseException) -> str:
     """Return what was wrong, from the innermost of the errors pyld wraps one in another."""
+    from pyld import jsonld
+
     causes = [error]
     while causes[-1].__cause__ is not None and len(causes) < 20:
         causes.append(causes[-1].__cause__)
