@@ -24,19 +24,22 @@ def _timed(client, path: str, data: dict) -> tuple[float, str, int]:
 def test_sign_up_takes_as_long_for_a_taken_address(client, make_user):
     make_user(email="taken@example.org")
     taken, fresh = [], []
-    for n in range(4):
+    for n in range(6):
         taken.append(_timed(client, "/register", {**FORM, "email": "taken@example.org"}))
         fresh.append(_timed(client, "/register", {**FORM, "email": f"new{n}@example.org"}))
     assert {t[2] for t in taken + fresh} == {200}
     assert {t[1] for t in taken} == {t[1] for t in fresh} or all("Check your email" in t[1] for t in taken + fresh)
     slow, quick = statistics.median(t[0] for t in taken), statistics.median(t[0] for t in fresh)
-    assert 0.5 < slow / quick < 2.0, (slow, quick)  # both hash a password and send one mail
+    # Both hash a password and send one mail; skipping the hash would make one side about ten times quicker.
+    assert 1 / 3 < slow / quick < 3.0, (slow, quick)
 
 
 def test_password_reset_takes_as_long_for_an_unknown_address(client, make_user):
     make_user(email="known@example.org")
-    known = [_timed(client, "/reset", {"email": "known@example.org"}) for _ in range(4)]
-    unknown = [_timed(client, "/reset", {"email": f"ghost{n}@example.org"}) for n in range(4)]
+    known, unknown = [], []
+    for n in range(6):  # interleaved, so a moment of load on a shared machine hits both alike
+        known.append(_timed(client, "/reset", {"email": "known@example.org"}))
+        unknown.append(_timed(client, "/reset", {"email": f"ghost{n}@example.org"}))
     assert {t[1] for t in known} == {t[1] for t in unknown} and {t[2] for t in known + unknown} == {302}
     slow, quick = statistics.median(t[0] for t in known), statistics.median(t[0] for t in unknown)
     assert 0.33 < slow / quick < 3.0, (slow, quick)

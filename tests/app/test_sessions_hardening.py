@@ -272,10 +272,10 @@ def test_a_100k_paper_sheet_is_answered_fast(client, mine, typed):
     started = time.perf_counter()
     with pytest.raises(roster.PaperError):
         roster.parse_text(typed)
-    assert time.perf_counter() - started < 0.1  # the quadratic pattern took minutes on these
+    assert time.perf_counter() - started < 1.0  # the quadratic pattern took minutes on these (a loaded CI machine: 1 s)
     started = time.perf_counter()
     response = client.post(f"/sessions/{mine.id}/paper", data={"names": typed})
-    assert time.perf_counter() - started < 3.0  # the whole request, on a loaded machine
+    assert time.perf_counter() - started < 10.0  # the whole request, on a loaded machine
     assert response.status_code == 400 and 'id="names-err">' in text(response)
     assert attendances(mine) == []
 
@@ -284,7 +284,7 @@ def test_parsing_is_linear_in_the_input():
     lines = "\n".join(f"Name Surname{n}, " + "a" * 150 + f"{n}@example.org" for n in range(500))
     started = time.perf_counter()
     parsed = roster.parse_text(lines)
-    assert time.perf_counter() - started < 0.3
+    assert time.perf_counter() - started < 2.0  # about 10 ms here; the quadratic pattern took minutes
     assert len(parsed) == 500 and parsed[7].email.endswith("7@example.org") and parsed[7].name == "Name Surname7"
 
 
