@@ -100,9 +100,10 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     from academy.admin.views import bp as admin
     from academy.admin.views import logo_bp as community_logo
+    from academy.organisations.api import bp as organisations_api
     from academy.organisations.views import bp as organisations
 
-    for blueprint in (admin, community_logo, organisations):
+    for blueprint in (admin, community_logo, organisations, organisations_api):
         app.register_blueprint(blueprint)
     from academy import timezones
 

@@ -187,6 +187,17 @@ TABLE: dict[str, Route] = {
     "organisations.grant_lead": Route(None, only_post(*REVOKERS)),
     "organisations.remove_lead": Route(None, only_post(*REVOKERS)),
     "organisations.sharing": Route(None, SIGNED_IN_POST),
+    # --- the trained organisation credential: coordinators' rules and awards, the public check and API -----
+    "organisations.rules": Route(only(*REVOKERS), only_post(*REVOKERS)),
+    "organisations.rule": Route(only(*REVOKERS), only_post(*REVOKERS)),
+    "organisations.award": Route(None, only_post(*REVOKERS)),
+    # the trainee leads the world's organisation, yet only its community's coordinator (or an admin) revokes
+    "organisations.revoke_award": Route(only(*REVOKERS), only_post(*REVOKERS), args={"code": "award_code"}),
+    "organisations.award_verify": Route(everyone(200), args={"code": "award_code"}),
+    "organisations.award_download": Route(everyone(200), args={"code": "award_code"}),
+    "organisations_api.award": Route(everyone(200), args={"code": "award_code"}),
+    "organisations_api.signed_credential": Route(everyone(200), args={"code": "award_code"}),
+    "organisations_api.status_list": Route(everyone(200)),
 }
 
 

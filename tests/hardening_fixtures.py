@@ -83,9 +83,20 @@ def build_world(app: Flask, make_user, make_community) -> World:
     db.session.flush()
     trainee.organisation_id, trainee.shares_with_organisation = organisation.id, True
     organisation.leads.append(trainee)
+    from academy.organisations.models import CredentialRule, OrganisationAward
+
+    rule = CredentialRule(community_id=riverside.id, sector="law-enforcement", course_slug="policing",
+                          threshold_percent=80)
+    db.session.add(rule)
+    db.session.flush()
+    award = OrganisationAward(organisation_id=organisation.id, rule_id=rule.id, sector="law-enforcement",
+                              course_slug="policing", course_title="Policing", threshold_percent=80, issued_at=now,
+                              credential_issued_at=now, valid_until=now + timedelta(days=90), status_changed_at=now,
+                              issued_by_id=world.users["coordinator"].id)
+    certificates.insert_in_free_slot(award)
     db.session.commit()
     world.ids = {"certificate": certificate.id, "session": session.id, "attempt": attempt.id,
-                 "community": riverside.id}
+                 "community": riverside.id, "rule": rule.id, "award": award.id}
     world.args = {
         "slug": "basics", "lesson": basics.lessons[0].slug, "code": codes.group(certificate.code),
         "session_id": session.id, "attendance_id": attendance.id, "attempt_id": attempt.id,
@@ -95,6 +106,7 @@ def build_world(app: Flask, make_user, make_community) -> World:
         "list_id": publish.STATUS_LIST_ID, "filename": "academy.css", "community_id": riverside.id,
         "token_id": token.id, "community": riverside.slug, "entry_id": entry.id,
         "user_id": trainee.id, "merge_id": 1, "organisation_id": organisation.id,
+        "rule_id": rule.id, "award_code": codes.group(award.code), "purpose": "suspension",
         "unsubscribe_token": unsubscribe_token(app.config["SECRET_KEY"], trainee.id, "expiry-reminder"),
     }
     return world

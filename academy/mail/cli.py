@@ -31,7 +31,7 @@ def register(cli) -> None:
 
     @reminders.command("run")
     def run() -> None:
-        """Queue the expiry reminders, session reminders and monthly digests that are due (idempotent)."""
+        """Queue the reminders and digests that are due, and re-check organisation credentials (idempotent)."""
         from academy.extensions import db
         from academy.mail import reminders as service
 

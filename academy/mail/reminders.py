@@ -60,6 +60,10 @@ def run_all(now: datetime | None = None) -> RunReport:
     expiry_reminders(now, report)
     session_reminders(now, report)
     monthly_digests(now, report)
+    from academy.organisations import awards  # the trained organisation credential lapses and renews here
+
+    for outcome, n in awards.recheck_all(now).items():
+        report.add(f"organisation credentials {outcome}", n)
     db.session.flush()
     return report
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 
 class OrganisationForm(FlaskForm):
@@ -39,3 +39,38 @@ class SharingForm(FlaskForm):
     share = BooleanField(_l("Let my organisation's lead see which courses I completed and whether my "
                             "certificates are valid"))
     submit = SubmitField(_l("Save my choice"))
+
+
+class RuleSettingsForm(FlaskForm):
+    """What a rule asks; community and sector are chosen when it is created (RuleForm)."""
+
+    course = SelectField(_l("Course whose certificate counts"),
+                         validators=[DataRequired(message=_l("Choose a course."))])
+    threshold = IntegerField(_l("Share of members who must hold a current certificate (%)"),
+                             validators=[InputRequired(message=_l("Give a percentage from 1 to 100.")),
+                                         NumberRange(min=1, max=100,
+                                                     message=_l("Give a percentage from 1 to 100."))],
+                             description=_l("For example 80: at least 80% of the organisation's members."))
+    min_members = IntegerField(_l("Fewest members an organisation must have"), default=5,
+                               validators=[InputRequired(message=_l("Give a number of members.")),
+                                           NumberRange(min=5, max=1_000_000, message=_l(
+                                               "At least 5: smaller organisations are never certified, so no "
+                                               "one can work out who holds a certificate."))],
+                               description=_l("Every active member counts, whether or not they share their "
+                                              "progress. Never fewer than 5."))
+    active = BooleanField(_l("Active: organisations can be awarded, and awards are re-checked against it"),
+                          default=True)
+    submit = SubmitField(_l("Save the rule"))
+
+
+class RuleForm(RuleSettingsForm):
+    community = SelectField(_l("Community"), coerce=int)
+    sector = SelectField(_l("Sector"), validators=[DataRequired(message=_l("Choose a sector."))])
+
+
+class RevokeAwardForm(FlaskForm):
+    reason = TextAreaField(_l("Reason (private)"),
+                           validators=[DataRequired(message=_l("Give a reason.")), Length(max=500)],
+                           description=_l("Kept for coordinators, admins and auditors; never shown on the public "
+                                          "page."))
+    submit = SubmitField(_l("Revoke the credential"))

@@ -19,7 +19,7 @@ from academy.accounts.permissions import (
 from academy.accounts.service import find_by_email
 from academy.courses.catalog import curriculum
 from academy.extensions import db
-from academy.organisations import forms, service
+from academy.organisations import award_views, awards, forms, service
 from academy.organisations.models import Organisation
 
 bp = Blueprint("organisations", __name__, template_folder="templates")
@@ -93,7 +93,8 @@ def show(organisation_id: int):
     if can_manage_organisation(current_user, organisation):
         lead_form = forms.LeadForm(formdata=None)
     return render_template("organisations/show.html", report=service.members_report(organisation),
-                           organisation=organisation, lead_form=lead_form, invite_form=forms.InviteForm(formdata=None))
+                           organisation=organisation, lead_form=lead_form, invite_form=forms.InviteForm(formdata=None),
+                           award=awards.current_award(organisation))
 
 
 @bp.get("/organisations/<int:organisation_id>/members.csv")
@@ -168,3 +169,6 @@ def sharing():
               if current_user.shares_with_organisation else
               _("Your organisation's lead no longer sees your courses or certificates."), "success")
     return redirect(url_for("accounts.profile"))
+
+
+award_views.register_routes(bp)
