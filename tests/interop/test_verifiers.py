@@ -148,3 +148,97 @@ def test_verifier_core_checks_the_status_lists_own_rdfc_proof(certificate, monke
     assert steps(result)["valid_signature"] is True
     status = next(entry for entry in result["log"] if entry["id"] == "revocation_status")
     assert status["error"]["name"] == "status_list_signature_error", status
+
+
+# --- the trained organisation credential: the same verifiers, a revocation and a suspension list ---
+
+
+@pytest.fixture
+def organisation_credential(academy, verifiers):
+    """Return a function awarding an organisation in the served academy and giving its credential as served."""
+    from academy.accounts import service as accounts
+    from academy.certificates import service
+    from academy.courses.catalog import get_course
+    from academy.database import utcnow
+    from academy.extensions import db
+    from academy.organisations import awards
+    from academy.organisations.models import Organisation
+
+    def _award(*, state: str = "valid") -> dict:
+        with academy.app.app_context():
+            stamp = utcnow().timestamp()
+            community = accounts.get_or_create_community("riverside", "Riverside Coalition")
+            organisation = Organisation(community_id=community.id, name=f"Harbour Police {stamp}",
+                                        sector="law-enforcement")
+            db.session.add(organisation)
+            db.session.flush()
+            coordinator = accounts.create_user(email=f"coord{stamp}@example.org", name="Cora Coordinator",
+                                               password=PASSWORD, role="coordinator")
+            for n in range(5):
+                member = accounts.create_user(email=f"m{n}-{stamp}@example.org", name="Priya Patel",
+                                              password=PASSWORD, sector="law-enforcement",
+                                              community_id=community.id)
+                member.organisation_id = organisation.id
+                service.issue_certificate(member, get_course("policing"), via="self-paced")
+            rule = awards.rule_for(community.id, "law-enforcement") or awards.save_rule(
+                community, "law-enforcement", course_slug="policing", threshold_percent=80, min_members=5,
+                active=True, actor=coordinator)
+            award = awards.award(rule, organisation, actor=coordinator)
+            if state == "revoked":
+                awards.revoke(award, actor=coordinator, reason="issued in error")
+            elif state == "lapsed":
+                accounts.create_user(email=f"new{stamp}@example.org", name="New Member", password=PASSWORD,
+                                     community_id=community.id).organisation_id = organisation.id
+                awards.recheck_all()  # 5 of 6 hold a certificate: 83%, still holds
+                for n in range(2):
+                    accounts.create_user(email=f"new{n}-{stamp}@example.org", name="New Member",
+                                         password=PASSWORD, community_id=community.id).organisation_id = \
+                        organisation.id
+                db.session.flush()
+                assert awards.recheck_all() == {"lapsed": 1}  # 5 of 8: 62%
+            db.session.commit()
+            code = codes.group(award.code)
+            db.session.remove()
+        with urllib.request.urlopen(  # noqa: S310
+                f"{academy.url}/api/v1/organisation-awards/{code}/credential") as response:
+            return json.loads(response.read())
+
+    return _award
+
+
+def test_verifier_core_passes_a_valid_organisation_credential(organisation_credential):
+    credential = organisation_credential()
+    assert credential["credentialSubject"]["name"].startswith("Harbour Police")
+    result = run_verifier("verifier-core", credential)
+    assert result["errors"] == []
+    assert steps(result) == {"valid_signature": True, "expiration": True, "revocation_status": True,
+                             "suspension_status": True, "registered_issuer": False}
+
+
+def test_verifier_core_reports_a_lapsed_organisation_credential_as_suspended(organisation_credential):
+    result = run_verifier("verifier-core", organisation_credential(state="lapsed"))
+    assert result["errors"] == []
+    assert steps(result)["valid_signature"] is True and steps(result)["revocation_status"] is True
+    assert steps(result)["suspension_status"] is False
+
+
+def test_verifier_core_reports_a_revoked_organisation_credential(organisation_credential):
+    result = run_verifier("verifier-core", organisation_credential(state="revoked"))
+    assert result["errors"] == []
+    assert steps(result)["revocation_status"] is False and steps(result)["suspension_status"] is True
+
+
+@pytest.mark.parametrize("suites", [SUITES, ["eddsa-rdfc-2022"], ["eddsa-jcs-2022"]], ids="+".join)
+def test_digital_bazaar_verifies_the_organisation_credential_and_both_lists(organisation_credential, suites):
+    result = digital_bazaar(organisation_credential(), suites)
+    assert result["verified"] is True, result["error"]
+    assert all(proof["verified"] for proof in result["proofs"]) and len(result["proofs"]) == len(suites)
+    assert result["status"]["results"] == [{"status": False, "verified": True}, {"status": False, "verified": True}]
+
+
+@pytest.mark.parametrize(("state", "bits"), [("lapsed", [False, True]), ("revoked", [True, False])])
+def test_digital_bazaar_reads_the_organisation_lapse_and_revocation_bits(organisation_credential, state, bits):
+    result = digital_bazaar(organisation_credential(state=state))
+    assert all(proof["verified"] for proof in result["proofs"])
+    # revocation first, suspension second, as the credential lists them
+    assert [entry["status"] for entry in result["status"]["results"]] == bits
