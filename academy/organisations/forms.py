@@ -50,7 +50,7 @@ class RuleSettingsForm(FlaskForm):
                              validators=[InputRequired(message=_l("Give a percentage from 1 to 100.")),
                                          NumberRange(min=1, max=100,
                                                      message=_l("Give a percentage from 1 to 100."))],
-                             description=_l("For example 80: at least 80% of the organisation's members."))
+                             description=_l("For example 80: at least four members in five."))
     min_members = IntegerField(_l("Fewest members an organisation must have"), default=5,
                                validators=[InputRequired(message=_l("Give a number of members.")),
                                            NumberRange(min=5, max=1_000_000, message=_l(
