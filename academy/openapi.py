@@ -7,6 +7,7 @@ from flask import Blueprint, current_app, jsonify
 bp = Blueprint("openapi", __name__, url_prefix="/api/v1")
 
 STATUSES = ["valid", "expired", "revoked", "superseded"]
+AWARD_STATUSES = ["valid", "lapsed", "expired", "revoked"]
 SIGNED = ["@context", "type", "id", "issuer", "credentialSubject", "proof"]
 TIMESTAMP = {"type": "string", "format": "date-time", "examples": ["2026-05-06T07:08:09Z"]}
 
@@ -52,7 +53,28 @@ SCHEMAS: dict = {
                                   "the academy's did:key, one per cryptosuite (eddsa-rdfc-2022 and "
                                   "eddsa-jcs-2022): a verifier checks the one it knows."},
     "StatusList": {"type": "object", "required": SIGNED,
-                   "description": "A signed BitstringStatusListCredential (revocation)."},
+                   "description": "A signed BitstringStatusListCredential (revocation, or suspension for "
+                                  "organisation credentials)."},
+    "OrganisationAward": {
+        "type": "object",
+        "required": ["code", "status", "organisation", "rule", "issued_at", "valid_from", "valid_until",
+                     "lapsed_at", "revoked_at", "verify_url", "credential_url"],
+        "description": "A \"trained organisation\" credential: the organisation meets its community's rule for its "
+                       "sector. No member is named or counted.",
+        "properties": {
+            "code": {"type": "string", "description": "Grouped for reading aloud: 7KQ2-M9XD-4HPT-6WJC-R"},
+            "status": {"enum": AWARD_STATUSES, "description": "lapsed: the rule stopped holding (suspended until "
+                                                            "it holds again); expired: not re-checked in time"},
+            "organisation": {"type": "object", "required": ["name", "community", "sector"],
+                             "properties": {k: {"type": "string"} for k in ("name", "community", "sector")}},
+            "rule": {"type": "object", "required": ["text", "threshold_percent", "course"], "properties": {
+                "text": {"type": "string"}, "threshold_percent": {"type": "integer", "minimum": 1, "maximum": 100},
+                "course": {"type": "object", "required": ["slug", "title"],
+                           "properties": {"slug": {"type": "string"}, "title": {"type": "string"}}}}},
+            "issued_at": TIMESTAMP, "valid_from": TIMESTAMP, "valid_until": TIMESTAMP,
+            "lapsed_at": {"oneOf": [TIMESTAMP, {"type": "null"}]},
+            "revoked_at": {"oneOf": [TIMESTAMP, {"type": "null"}]},
+            "verify_url": {"type": "string", "format": "uri"}, "credential_url": {"type": "string", "format": "uri"}}},
     "Coverage": {"type": "object", "required": ["community", "period", "sectors", "any_sector"],
                  "description": "People trained, newly trained and lapsed, targets, trend and projection per "
                                 "sector and sub-role for a community and half-year.",
@@ -64,6 +86,9 @@ SCHEMAS: dict = {
 CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
         "description": "A certificate code: case, spaces, dashes and look-alike letters are forgiven."}
 LIST_ID = {"name": "list_id", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}}
+AWARD_CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
+              "description": "An organisation credential's code, forgiven like a certificate code."}
+PURPOSE = {"name": "purpose", "in": "path", "required": True, "schema": {"enum": ["revocation", "suspension"]}}
 
 
 def _status_list(deprecated: bool) -> dict:
@@ -93,6 +118,23 @@ PATHS: dict = {
                       **TOO_MANY}}},
     "/api/v1/status-lists/{list_id}": _status_list(False),
     "/api/v1/status/{list_id}": _status_list(True),
+    "/api/v1/organisation-awards/{code}": {"get": {
+        "summary": "Look up one \"trained organisation\" credential", "operationId": "getOrganisationAward",
+        "parameters": [AWARD_CODE],
+        "responses": {"200": _json(_ref("OrganisationAward"), "The credential's public facts"),
+                      "404": _error("No organisation credential has this code"), **NUL}}},
+    "/api/v1/organisation-awards/{code}/credential": {"get": {
+        "summary": "The organisation credential as a signed Open Badges 3.0 credential whose subject is the "
+                   "organisation", "operationId": "getOrganisationCredential", "parameters": [AWARD_CODE],
+        "responses": {"200": _json(_ref("Credential"), "The signed credential", "application/json",
+                                   "application/vc+ld+json"),
+                      "404": _error("No organisation credential has this code"), **NUL, **TOO_MANY}}},
+    "/api/v1/organisation-awards/status/{purpose}/{list_id}": {"get": {
+        "summary": "A signed status list of organisation credentials: revocation, or suspension (lapsed while "
+                   "the rule does not hold)", "operationId": "organisationStatusList",
+        "parameters": [PURPOSE, LIST_ID],
+        "responses": {"200": _json(_ref("StatusList"), "The list"),
+                      "404": _error("No such list or purpose"), **NUL, **TOO_MANY}}},
     "/api/v1/coverage": {"get": {
         "summary": "A community's coverage figures for a half-year", "operationId": "getCoverage",
         "security": [{"bearer": []}, {"session": []}],
@@ -129,7 +171,8 @@ def document(public_url: str) -> dict:
     return {
         "openapi": "3.1.0",
         "info": {"title": "The academy API", "version": "1",
-                 "description": "Verify certificates, fetch signed credentials and read coverage figures."},
+                 "description": "Verify certificates and organisation credentials, fetch signed credentials "
+                                "and read coverage figures."},
         "servers": [{"url": public_url}],
         "paths": PATHS,
         "components": {"schemas": SCHEMAS, "securitySchemes": {
