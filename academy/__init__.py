@@ -8,6 +8,10 @@ import os
 from flask import Flask
 
 
+class UnsafeConfiguration(RuntimeError):
+    """The instance is set up in a way the academy refuses to serve (the message says how to fix it)."""
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure an instance of the academy."""
     instance_path = os.environ.get("ACADEMY_INSTANCE_PATH") or None
@@ -22,7 +26,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     config.load(app, test_config)
     if app.config["SECRET_KEY"] == config.DEFAULT_SECRET and not (app.debug or app.testing):
-        raise RuntimeError(
+        raise UnsafeConfiguration(
             "Refusing to start with the default SECRET_KEY: run `academy init` (it writes one into "
             f"{app.instance_path}/config.py) or set SECRET_KEY."
         )

@@ -13,9 +13,14 @@ from flask.cli import AppGroup, FlaskGroup
 
 
 def _create_app():
-    from academy import create_app
+    from flask.cli import NoAppException
 
-    return create_app()
+    from academy import UnsafeConfiguration, create_app
+
+    try:
+        return create_app()
+    except UnsafeConfiguration as error:  # a sentence saying what to do, not a traceback
+        raise NoAppException(str(error)) from error
 
 
 cli = FlaskGroup(create_app=_create_app, add_version_option=False, help="The academy's command line.")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import text
 
 from academy import create_app
+from academy.cli import cli
 from academy.extensions import db
 
 
@@ -19,6 +21,15 @@ def test_refuses_the_default_secret_outside_debug_and_testing(tmp_path, monkeypa
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(RuntimeError, match="default SECRET_KEY"):
         create_app({"INSTANCE_PATH": str(tmp_path)})
+
+
+@pytest.mark.parametrize("args", [["--help"], ["reminders", "run"]])
+def test_the_cli_says_how_to_set_a_secret_instead_of_a_traceback(tmp_path, monkeypatch, args):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("ACADEMY_INSTANCE_PATH", str(tmp_path))
+    result = CliRunner().invoke(cli, args)
+    assert "Refusing to start with the default SECRET_KEY: run `academy init`" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_config_order_defaults_then_instance_file_then_environment(tmp_path, monkeypatch):
