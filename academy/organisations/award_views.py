@@ -168,8 +168,9 @@ def award_verify(code: str):
     if found is None:
         return render_template("organisations/award_not_found.html"), 404
     manageable = current_user.is_authenticated and can_manage_organisation(current_user, found.organisation)
-    return render_template("organisations/award_verify.html", award=found, status=found.status(),
+    page = render_template("organisations/award_verify.html", award=found, status=found.status(),
                            organisation=found.organisation, manageable=manageable)
+    return page, {"Cache-Control": "private, no-cache"}  # a browser may keep it, but asks each time
 
 
 def award_download(code: str):
@@ -177,7 +178,7 @@ def award_download(code: str):
     found = _found(code)
     body = json.dumps(publish.credential(current_app, found), indent=2, ensure_ascii=False)
     filename = f"trained-organisation-{codes.group(found.code)}.json"
-    return body, 200, {"Content-Type": "application/json",
+    return body, 200, {"Content-Type": "application/json", "Cache-Control": "private, no-cache",
                        "Content-Disposition": f'attachment; filename="{filename}"'}
 
 

@@ -27,7 +27,8 @@ bp = Blueprint("organisations", __name__, template_folder="templates")
 
 @bp.after_request
 def _private(response):
-    response.headers["Cache-Control"] = "no-store"
+    """Pages about members stay out of every cache; a view may choose otherwise (the public credential check)."""
+    response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 
