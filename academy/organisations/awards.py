@@ -213,6 +213,8 @@ def award(rule: CredentialRule, organisation: Organisation, *, actor: User,
     now = now or utcnow()
     if organisation.community_id != rule.community_id or organisation.sector != rule.sector:
         raise AwardError(_l("This organisation is not in the rule's community and sector."))
+    # Two coordinators (or a double click) awarding at once: on PostgreSQL the second waits here, then sees the first.
+    db.session.execute(select(Organisation.id).where(Organisation.id == organisation.id).with_for_update())
     if current_award(organisation) is not None:
         raise AwardError(_l("This organisation already holds the credential."))
     if not evaluate(rule, [organisation], now)[0].holds:
