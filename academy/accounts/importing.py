@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import insert, select
 
+from academy import csvfile
 from academy.accounts import signin
 from academy.accounts.models import ROLES, Community, User
 from academy.accounts.people import PeopleError, record
@@ -67,13 +68,10 @@ class Outcome:
 
 
 def decode(data: bytes) -> str:
-    """Text of an uploaded file, whatever spreadsheet saved it."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+    """Text of an uploaded file, whatever spreadsheet saved it (`csvfile.read_text`); bytes that are not text
+    come back as U+FFFD, so every line is still reported. Views that can say "this is not a CSV" next to the
+    field call `csvfile.read_text` and catch `csvfile.NotText`."""
+    return csvfile.read_text(data, lossy=True)
 
 
 def _header(cells: list[str]) -> list[str]:

@@ -16,7 +16,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from academy import timezones
+from academy import csvfile, timezones
 from academy.accounts import communities as community_service
 from academy.accounts import importing, invitations, people
 from academy.accounts.forms import EmptyForm
@@ -227,7 +227,12 @@ def import_people():
     form = forms.ImportForm()
     if not form.validate_on_submit():
         return render_template("admin/import.html", form=form, preview=None), 400 if form.errors else 200
-    text = importing.decode(form.file.data.read())
+    try:
+        text = csvfile.read_text(form.file.data.read())
+    except csvfile.NotText:
+        form.file.errors.append(_("That is not a CSV file. In your spreadsheet, save it as CSV and choose it "
+                                  "again."))
+        return render_template("admin/import.html", form=form, preview=None), 400
     preview = importing.read(text, sectors=curriculum().sectors)
     upload = secrets.token_hex(16)
     path = _upload_path(upload)

@@ -19,6 +19,11 @@ from academy.extensions import db
 from academy.ids import parse_id
 
 AUDITORS = ("auditor", "admin")
+
+
+def _unreadable() -> str:
+    return _("That is not a CSV or text file of codes. In your spreadsheet, save it as CSV and choose it again.")
+
 PER_PAGE = 50
 RESULT_COLUMNS = (
     "input",
@@ -97,6 +102,8 @@ def audit_home():
         typed = _typed_codes(form)
     except register.TooMany as exc:
         return _check_page(form, error=str(exc), status=413)
+    except register.Unreadable:
+        return _check_page(form, error=_unreadable(), status=400)
     if not typed:
         return _check_page(form, error=_("Paste at least one code, or choose a CSV file."), status=400)
     return _check_page(form, results=_check(typed))
@@ -111,6 +118,8 @@ def audit_download():
         typed = register.read_named_codes(form.codes.data or "")
     except register.TooMany as exc:
         return _check_page(forms.AuditCheckForm(formdata=None), error=str(exc), status=413)
+    except register.Unreadable:
+        return _check_page(forms.AuditCheckForm(formdata=None), error=_unreadable(), status=400)
     results = _check(typed, log=False)
     rows = [list(RESULT_COLUMNS)] + [_result_row(r) for r in results]
     return Response(

@@ -40,6 +40,10 @@ class TooMany(ValueError):
     """More codes or bytes than one check accepts; the message is fit to show."""
 
 
+class Unreadable(ValueError):
+    """An upload that is not a CSV or text file (a picture, a workbook, a cell longer than a CSV allows)."""
+
+
 def status_clause(status: str, now: datetime):
     """Return the SQL condition for one status (the same rules as Certificate.status)."""
     live = and_(Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None))
@@ -130,8 +134,12 @@ def to_csv(rows: Iterable[list]) -> str:
 def _cells(text: str) -> list[list[str]]:
     """Split text into rows of stripped cells (commas, semicolons and tabs separate cells)."""
     dialect = "excel-tab" if "\t" in text and "," not in text else "excel"
-    rows = csv.reader(io.StringIO(text.replace(";", ",")), dialect=dialect)
-    return [[cell.strip() for cell in row] for row in rows]
+    # newline="": the csv module then reads \n, \r\n and the old Mac \r alike, in a paste as in a file
+    rows = csv.reader(io.StringIO(text.replace(";", ","), newline=""), dialect=dialect)
+    try:
+        return [[cell.strip() for cell in row] for row in rows]
+    except csv.Error as exc:  # a cell longer than the csv module's field limit
+        raise Unreadable(str(exc)) from exc
 
 
 def read_codes(text: str) -> list[str]:
@@ -188,10 +196,14 @@ def _is_header(row: list[str]) -> bool:
 
 
 def decode_upload(data: bytes) -> str:
-    """Return an uploaded file as text, refusing more than 1 MB."""
+    """Return an uploaded file as text (any encoding and line ending a spreadsheet saves), refusing more than
+    1 MB (TooMany) and files that are not text (Unreadable)."""
     if len(data) > MAX_UPLOAD_BYTES:
         raise TooMany("That file is larger than 1 MB. Split it into smaller files of at most 1,000 codes.")
-    return data.decode("utf-8-sig", errors="replace")
+    try:
+        return csvfile.read_text(data)
+    except csvfile.NotText as exc:
+        raise Unreadable(str(exc)) from exc
 
 
 def audit_log_query(action: str | None = None, since: date | None = None, until: date | None = None) -> Select:

@@ -186,13 +186,10 @@ def parse_text(text: str) -> list[PaperLine]:
 
 
 def _decode(data: bytes) -> str:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise PaperError("Save the file as CSV in UTF-8 and try again.") from exc
-    if "\x00" in text:  # PostgreSQL can neither store nor compare NUL characters
-        raise PaperError("That file is not plain text: save it as CSV in UTF-8 and try again.")
-    return text
+    try:  # any encoding and line ending a spreadsheet saves; NUL bytes dropped (PostgreSQL cannot store them)
+        return csvfile.read_text(data)
+    except csvfile.NotText as exc:
+        raise PaperError("That file is not plain text: save it as CSV and try again.") from exc
 
 
 def parse_csv(data: bytes) -> list[PaperLine]:

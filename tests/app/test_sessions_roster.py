@@ -179,13 +179,26 @@ def test_paper_csv_upload(client, mine, make_person):
     ({"names": "x" * 100_001}, "names", "That is too long"),
     ({"names": "  \n "}, "names", "Type at least one name"),
     ({"file": (io.BytesIO(b"a,b\n" * 30_000), "big.csv")}, "file", "That file is too big"),
-    ({"file": (io.BytesIO(b"\xff\xfe\x00bad"), "bad.csv")}, "file", "Save the file as CSV in UTF-8"),
+    ({"file": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00"), "photo.csv")}, "file", "That file is not plain text"),
+    ({"file": (io.BytesIO(b"\xff\xfe\x00ba"), "bad.csv")}, "file", "save it as CSV and try again"),
 ])
 def test_paper_refuses_oversize_and_unreadable_input(client, mine, data, field, message):
     response = client.post(f"/sessions/{mine.id}/paper", data=data, content_type="multipart/form-data")
     assert response.status_code == 400
     assert f'id="{field}-err">' in text(response) and message in text(response)
     assert names(mine) == []
+
+
+@pytest.mark.parametrize("data", [
+    "name,email\rZoë Müller,zoe@example.org\rAndré\r".encode("cp1252"),  # Excel for Mac, Windows-1252
+    "name,email\r\nZoë Müller,zoe@example.org\r\nAndré\r\n".encode("utf-16"),  # "Unicode text"
+    b"name,email\nZo\xc3\xab M\xc3\xbcller,zoe@example.org\x00\nAndr\xc3\xa9\n",  # a stray NUL byte
+])
+def test_paper_csv_of_any_spreadsheet_is_read(client, mine, data):
+    response = client.post(f"/sessions/{mine.id}/paper", data={"file": (io.BytesIO(data), "sheet.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert sorted(names(mine)) == ["André", "Zoë Müller"]
 
 
 def test_parse_text_splits_names_and_emails():
