@@ -1,4 +1,4 @@
-"""Bad input, proven by fuzzing: quiz answers, certificate codes, check-in tokens of any shape never 500.
+"""Bad input, proven by fuzzing: quiz answers, certificate codes, check-in tokens, uploads of any shape never 500.
 
 With TESTING on, an unexpected exception propagates out of the test client: a crash fails these tests loudly.
 (The curriculum loader is fuzzed in tests/unit/test_curriculum_fuzz.py.)
@@ -318,5 +318,102 @@ def test_the_door_registration_takes_any_names_and_codes(client, world):
         assert response.status_code in (200, 400, 409), response.status_code
         typed_code = client.post("/checkin", data={"code": code})
         assert typed_code.status_code in (200, 302, 400)
+
+    check()
+
+
+# --- every other upload: the auditor's codes CSV, the people import, a community's logo ---------------------
+
+file_endings = st.sampled_from(["\n", "\r", "\r\n"])
+file_encodings = st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252", "latin-1",
+                                  "mac_roman"])
+
+
+def _saved(rows: list[list[str]], separator: str, ending: str, encoding: str) -> bytes:
+    return ending.join(separator.join(row) for row in rows).encode(encoding, errors="replace")
+
+
+def text_files(cells, header: list[str]):
+    """Files a spreadsheet (or a mistake) could produce: rows of cells in any encoding and line ending, random
+    bytes, and lines of up to 1.1 MB (past the csv module's field limit and the codes check's 1 MB)."""
+    rows = st.lists(st.lists(cells, min_size=1, max_size=4), max_size=10)
+    saved = st.builds(lambda head, body, sep, ending, enc: _saved(([header] if head else []) + body, sep, ending,
+                                                                  enc),
+                      st.booleans(), rows, st.sampled_from([",", ";", "\t"]), file_endings, file_encodings)
+    huge = st.builds(lambda head, byte, size: head + byte * size,
+                     st.sampled_from([b"", ",".join(header).encode() + b"\n"]),
+                     st.sampled_from([b"A", b"\x00", b"\xff", b"\r", b'"', b","]),
+                     st.integers(min_value=100_000, max_value=1_100_000))
+    return st.one_of(saved, st.binary(max_size=2000), huge)
+
+
+def test_codes_csv_uploads_of_any_shape_are_checked_or_refused_with_a_message(client, world):
+    from tests.hardening_fixtures import sign_in_as
+
+    sign_in_as(client, world, "auditor")
+    code_cells = st.one_of(codeish, st.sampled_from([world.args["code"], "Zoë Müller", "=SUM(A1)", '"x,y"']))
+
+    @settings(FUZZ, max_examples=40)
+    @given(data=text_files(code_cells, ["name", "code"]))
+    def check(data):
+        response = client.post("/audit", data={"codes": "", "upload": (io.BytesIO(data), "codes.csv")},
+                               content_type="multipart/form-data")
+        page = response.get_data(as_text=True)
+        assert response.status_code in (200, 400, 413), (data[:80], response.status_code)
+        if response.status_code == 200:
+            assert "<tbody>" in page, data[:80]  # one result per code read
+        else:
+            assert 'id="check-error"' in page, data[:80]  # and why not, above the form
+
+    check()
+
+
+def test_people_imports_of_any_shape_are_previewed_or_refused_with_a_message(client, world):
+    from tests.hardening_fixtures import sign_in_as
+
+    sign_in_as(client, world, "admin")
+    person_cells = st.one_of(typed, st.emails().map(str), st.sampled_from(["trainee", "admin", "riverside", ""]))
+
+    @settings(FUZZ, max_examples=40)
+    @given(data=text_files(person_cells, ["name", "email", "role", "community"]))
+    def check(data):
+        response = client.post("/admin/import", data={"file": (io.BytesIO(data), "people.csv")},
+                               content_type="multipart/form-data")
+        page = response.get_data(as_text=True)
+        assert response.status_code in (200, 400), (data[:80], response.status_code)
+        if response.status_code == 200:
+            assert 'id="preview-h"' in page, data[:80]  # what the import would do, row by row
+        else:
+            assert 'id="file-err"' in page, data[:80]  # why not, next to the file field
+
+    check()
+
+
+def _image(magic: bytes):
+    return st.builds(lambda rest: magic + rest, st.binary(max_size=500))
+
+
+def test_community_logos_of_any_shape_are_saved_or_refused_next_to_the_field(client, world):
+    from tests.hardening_fixtures import sign_in_as
+
+    sign_in_as(client, world, "admin")
+    url = f"/admin/communities/{world.args['community_id']}"
+    fields = {"name": "Riverside", "slug": "riverside", "timezone": "UTC", "jurisdiction": "us"}
+    huge = st.builds(lambda magic, size: magic + b"\x00" * size,
+                     st.sampled_from([b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff"]),
+                     st.integers(min_value=1024 * 1024, max_value=1_900_000))
+    logos = st.one_of(st.binary(max_size=2000), _image(b"\x89PNG\r\n\x1a\n"), _image(b"\xff\xd8\xff"),
+                      _image(b"GIF89a"), _image(b"<svg "), _image(b"PK\x03\x04"), huge)
+    names = st.sampled_from(["logo.png", "logo.jpg", "logo.JPEG", "logo.gif", "logo.svg", "logo.exe", "logo",
+                             "logo.png.exe", ".png"])
+
+    @settings(FUZZ, max_examples=40)
+    @given(data=logos, filename=names)
+    def check(data, filename):
+        response = client.post(url, data={**fields, "logo": (io.BytesIO(data), filename)},
+                               content_type="multipart/form-data")
+        assert response.status_code in (302, 400), (filename, data[:40], response.status_code)
+        if response.status_code == 400:
+            assert 'id="logo-err"' in response.get_data(as_text=True), (filename, data[:40])
 
     check()
