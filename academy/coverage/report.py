@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from academy import numbers
 from academy.coverage import activity, checklist, feedback, learning, service
 from academy.coverage.figures import Dashboard
 from academy.coverage.indicators import ENGLISH, Indicator, Words, join_words, projected, targets
@@ -75,7 +76,8 @@ def people(count: int, w: Words = ENGLISH) -> str:
 
 
 def percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.0f}%"
+    """A share of 0 to 100 in the reader's language ("87.5%", "87,5 %"), rounded down to a tenth; "—" if none."""
+    return numbers.percent(value, 100) if value is not None else "—"
 
 
 def _share_words(report: Report, tag: str, question: str, w: Words) -> Indicator:
