@@ -7,6 +7,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -15,6 +17,7 @@ from academy.accounts.models import User
 from academy.accounts.service import find_by_email, normalise_email
 from academy.certificates.models import Certificate
 from academy.extensions import db
+from academy.numbers import number as number_text
 from academy.sessions import service
 from academy.sessions.models import Attendance, Registration, TrainingSession
 from academy.sessions.registration import ACTIVE
@@ -130,7 +133,7 @@ class PaperResult:
 
 
 class PaperError(ValueError):
-    """The typed sheet cannot be read; the message is fit to show next to the field."""
+    """The typed sheet cannot be read; the message, in the reader's language, is fit to show next to the field."""
 
 
 MAX_NAME = 200  # Attendance.walk_in_name and User.name
@@ -147,18 +150,21 @@ def _is_email(token: str) -> bool:
 def _split(line: str, number: int = 0) -> PaperLine | None:
     """Read one line: a name and, optionally, an email. Raise PaperError naming the line if it is malformed."""
     if len(line) > MAX_LINE:
-        raise PaperError(f"Line {number}: that line is longer than {MAX_LINE} characters.")
+        raise PaperError(_("Line %(line)s: that line is longer than %(limit)s characters.", line=number,
+                           limit=number_text(MAX_LINE)))
     tokens = [t for t in _SEPARATORS.split(line) if t]
     if not tokens:
         return None
     emails = [t for t in tokens if "@" in t]
     if len(emails) > 1 or (emails and not _is_email(emails[0])):
         shown = " ".join(emails)[:80]
-        raise PaperError(f"Line {number}: “{shown}” is not one email address. Correct the line or remove it.")
+        raise PaperError(_("Line %(line)s: “%(emails)s” is not one email address. Correct the line or remove it.",
+                           line=number, emails=shown))
     email = emails[0] if emails else None
     name = " ".join(t for t in tokens if "@" not in t) or (email or "")
     if len(name) > MAX_NAME:
-        raise PaperError(f"Line {number}: the name is longer than {MAX_NAME} characters.")
+        raise PaperError(_("Line %(line)s: the name is longer than %(limit)s characters.", line=number,
+                           limit=number_text(MAX_NAME)))
     return PaperLine(name, email)
 
 
@@ -170,18 +176,21 @@ def _lines(rows) -> list[PaperLine]:
         if parsed is not None:
             lines.append(parsed)
     if len(lines) > MAX_PAPER_LINES:
-        raise PaperError(f"That is {len(lines)} lines; type at most {MAX_PAPER_LINES} at a time.")
+        raise PaperError(ngettext("That is %(count)s line; type at most %(limit)s at a time.",
+                                  "That is %(count)s lines; type at most %(limit)s at a time.", len(lines),
+                                  count=number_text(len(lines)), limit=number_text(MAX_PAPER_LINES)))
     return lines
 
 
 def parse_text(text: str) -> list[PaperLine]:
     """One person per line: a name, optionally followed by an email (comma, semicolon or space between)."""
     if len(text) > MAX_PAPER_BYTES or len(text.encode()) > MAX_PAPER_BYTES:
-        raise PaperError(f"That is too long: type at most {MAX_PAPER_LINES} names "
-                         f"({MAX_PAPER_BYTES // 1000} KB).")
+        raise PaperError(_("That is too long: type at most %(limit)s names (%(kb)s KB).",
+                           limit=number_text(MAX_PAPER_LINES), kb=number_text(MAX_PAPER_BYTES // 1000)))
     raw_lines = text.splitlines()
     if sum(1 for raw in raw_lines if raw.strip()) > MAX_PAPER_LINES:
-        raise PaperError(f"That is more than {MAX_PAPER_LINES} lines; type at most {MAX_PAPER_LINES} at a time.")
+        raise PaperError(_("That is more than %(limit)s lines; type at most %(limit)s at a time.",
+                           limit=number_text(MAX_PAPER_LINES)))
     return _lines(enumerate(raw_lines, start=1))
 
 
@@ -189,19 +198,19 @@ def _decode(data: bytes) -> str:
     try:  # any encoding and line ending a spreadsheet saves; NUL bytes dropped (PostgreSQL cannot store them)
         return csvfile.read_text(data)
     except csvfile.NotText as exc:
-        raise PaperError("That file is not plain text: save it as CSV and try again.") from exc
+        raise PaperError(_("That file is not plain text: save it as CSV and try again.")) from exc
 
 
 def parse_csv(data: bytes) -> list[PaperLine]:
     """A CSV with a `name` column (and optionally `email`), or plain rows of name[, email]; any line ending."""
     if len(data) > MAX_PAPER_BYTES:
-        raise PaperError(f"That file is too big: at most {MAX_PAPER_BYTES // 1000} KB.")
+        raise PaperError(_("That file is too big: at most %(kb)s KB.", kb=number_text(MAX_PAPER_BYTES // 1000)))
     text = _decode(data)
-    try:  # newline="": the csv module then reads \n, \r\n and the old Mac \r alike
-        rows = [r for r in csv.reader(io.StringIO(text, newline="")) if any(c.strip() for c in r)]
+    try:  # strict: an unclosed quote is refused, not read as a name running to the end of the file
+        rows = [r for r in csv.reader(io.StringIO(text, newline=""), strict=True) if any(c.strip() for c in r)]
     except csv.Error as exc:
-        raise PaperError(f"That file is not a CSV the academy can read ({exc}). Save it as CSV and try again."
-                         ) from exc
+        # the csv module's own words (a cell over its size limit) are English and technical: not shown
+        raise PaperError(_("That file is not a CSV the academy can read. Save it as CSV and try again.")) from exc
     header = [c.strip().lower() for c in rows[0]] if rows else []
     first = 1
     if "name" in header:
@@ -210,7 +219,9 @@ def parse_csv(data: bytes) -> list[PaperLine]:
     else:
         name_at, email_at = 0, 1
     if len(rows) > MAX_PAPER_LINES:
-        raise PaperError(f"That file has {len(rows)} rows; import at most {MAX_PAPER_LINES} at a time.")
+        raise PaperError(ngettext("That file has %(count)s row; import at most %(limit)s at a time.",
+                                  "That file has %(count)s rows; import at most %(limit)s at a time.", len(rows),
+                                  count=number_text(len(rows)), limit=number_text(MAX_PAPER_LINES)))
     pairs = []
     for number, row in enumerate(rows, start=first):
         name = row[name_at].strip() if len(row) > name_at else ""

@@ -201,6 +201,28 @@ def test_paper_csv_of_any_spreadsheet_is_read(client, mine, data):
     assert sorted(names(mine)) == ["André", "Zoë Müller"]
 
 
+@pytest.mark.parametrize(("locale", "data", "message"), [
+    ("es", {"names": "Ana Ruiz\nBo bo@x@example.org"},
+     "Línea 2: «bo@x@example.org» no es una sola dirección de correo electrónico."),
+    ("fr", {"names": "x\n" * 501}, "Cela fait plus de 500 lignes ; saisissez-en au plus 500 à la fois."),
+    ("es", {"file": (io.BytesIO(b"a,b\n" * 30_000), "big.csv")},
+     "Ese archivo es demasiado grande: como máximo 100 KB."),
+    ("fr", {"file": (io.BytesIO(b"name\n" + b"Ana\n" * 501), "sheet.csv")},
+     "Ce fichier compte 501 lignes ; importez-en au plus 500 à la fois."),
+    ("es", {"file": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00"), "photo.csv")}, "Ese archivo no es texto sin formato"),
+])
+def test_paper_sheet_problems_are_told_in_the_trainers_language(client, mine, locale, data, message):
+    trainer = mine.trainers[0]
+    trainer.locale = locale
+    db.session.commit()
+    response = client.post(f"/sessions/{mine.id}/paper", data=data, content_type="multipart/form-data")
+    field = "file" if "file" in data else "names"
+    assert response.status_code == 400
+    page = text(response)
+    assert f'id="{field}-err">' in page and message in page
+    assert names(mine) == []
+
+
 def test_parse_text_splits_names_and_emails():
     lines = roster.parse_text("Ana Díaz <ana@example.org>\nBo; bo@example.org\nCy")
     assert [(p.name, p.email) for p in lines] == [("Ana Díaz", "ana@example.org"), ("Bo", "bo@example.org"),
