@@ -77,10 +77,39 @@ SCHEMAS: dict = {
             "verify_url": {"type": "string", "format": "uri"}, "credential_url": {"type": "string", "format": "uri"}}},
     "Coverage": {"type": "object", "required": ["community", "period", "sectors", "any_sector"],
                  "description": "People trained, newly trained and lapsed, targets, trend and projection per "
-                                "sector and sub-role for a community and half-year.",
+                                "sector and sub-role for a community and half-year. No count under 5 leaves the "
+                                "coalition: a count of 1 to 4 people (fewer than 5) is null and named in its "
+                                "row's fewer_than_5 list; 0 stays 0.",
                  "properties": {"community": {"type": "object"}, "period": {"type": "string"},
-                                "sectors": {"type": "array", "items": {"type": "object"}},
-                                "any_sector": {"type": "object"}}},
+                                "sectors": {"type": "array", "items": _ref("CoverageRow")},
+                                "any_sector": _ref("CoverageRow")}},
+    "CoverageRow": {
+        "type": "object",
+        "required": ["label", "trained", "newly_trained", "lapsed", "in_person", "self_paced", "fewer_than_5",
+                     "target", "coverage_percent", "projection", "trend"],
+        "description": "One sector (with its sub-roles), one sub-role, or any sector. When trained is fewer "
+                       "than 5, coverage_percent and projection.pace_per_period are null too (with the target "
+                       "they would give the count back).",
+        "properties": {
+            **{name: {"type": ["integer", "null"], "minimum": 0,
+                      "description": f"People {words}; null when 1 to 4 (fewer than 5)."}
+               for name, words in (("trained", "trained at the end of the half-year"),
+                                   ("newly_trained", "trained for the first time in the half-year"),
+                                   ("lapsed", "whose certificate lapsed in the half-year"),
+                                   ("in_person", "trained in person"), ("self_paced", "trained self-paced"),
+                                   ("attendance", "checked in to sessions (sectors only)"))},
+            "fewer_than_5": {"type": "array", "items": {"type": "string"},
+                             "description": "The counts of this row that are 1 to 4 people, given as null."},
+            "sector": {"type": ["string", "null"]}, "subrole": {"type": ["string", "null"]},
+            "label": {"type": "string"}, "target": {"type": ["integer", "null"]},
+            "coverage_percent": {"type": ["integer", "null"]},
+            "sessions": {"type": "integer", "minimum": 0},
+            "projection": {"type": "object"},
+            "subroles": {"type": "array", "items": {"type": "object"}},
+            "trend": {"type": "array", "items": {
+                "type": "object", "required": ["period", "trained", "fewer_than_5"],
+                "properties": {"period": {"type": "string"}, "trained": {"type": ["integer", "null"]},
+                               "fewer_than_5": {"type": "array", "items": {"type": "string"}}}}}}},
 }
 
 CODE = {"name": "code", "in": "path", "required": True, "schema": {"type": "string"},
