@@ -12,6 +12,7 @@ from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -25,6 +26,7 @@ from academy.accounts.permissions import can_administer
 from academy.admin import forms
 from academy.courses.catalog import curriculum
 from academy.extensions import db
+from academy.numbers import number
 from academy.organisations.models import Organisation
 
 bp = Blueprint("admin", __name__, template_folder="templates", url_prefix="/admin")
@@ -257,9 +259,14 @@ def confirm_import():
                               invite=invitations.send_invitation if form.invite.data else None)
     db.session.commit()
     path.unlink(missing_ok=True)
-    flash(_("%(created)s people invited, %(updated)s updated, %(skipped)s rows left out.",
-            created=outcome.created, updated=outcome.updated,
-            skipped=len(preview.bad) + len(outcome.skipped)), "success")
+    skipped = len(preview.bad) + len(outcome.skipped)
+    flash(_("%(created)s, %(updated)s, %(skipped)s.",
+            created=ngettext("%(count)s person invited", "%(count)s people invited", outcome.created,
+                             count=number(outcome.created)),
+            updated=ngettext("%(count)s updated", "%(count)s updated", outcome.updated,
+                             count=number(outcome.updated)),
+            skipped=ngettext("%(count)s row left out", "%(count)s rows left out", skipped, count=number(skipped))),
+          "success")
     return redirect(url_for(".people_list"))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from academy.accounts.models import AccountMerge, Community, LoginSession, User
@@ -40,6 +41,30 @@ def test_people_list_is_paged(client, login, make_user):
     assert "55 people found" in first and "Page 1 of 2" in first and "Zed Person 49" in first
     assert "Zed Person 54" not in first
     assert "Zed Person 54" in client.get("/admin/?q=zed&page=2").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("locale", "shown"), [
+    ("en", ["1 person found.", "2 people found."]),
+    ("es", ["1 persona encontrada.", "2 personas encontradas."]),
+    ("fr", ["1 personne trouvée.", "2 personnes trouvées."]),
+])
+def test_people_found_take_the_plural_of_the_readers_language(client, login, make_user, locale, shown):
+    admin = login("admin", sector=None, subrole=None)
+    admin.locale = locale
+    make_user(name="Zed One")
+    db.session.commit()
+    assert shown[0] in client.get("/admin/?q=zed").get_data(as_text=True)
+    make_user(name="Zed Two")
+    assert shown[1] in client.get("/admin/?q=zed").get_data(as_text=True)
+
+
+def test_import_counts_take_plurals_in_the_preview_and_after(client, login):
+    login("admin", sector=None, subrole=None)
+    page = upload(client, b"name,email\nZoe,zoe@example.org\nAl,not-an-email\n").get_data(as_text=True)
+    assert "1 new person, 0 updated, 1 row with problems (left out)." in page
+    assert "Import the 1 good row<" in page
+    done = client.get(confirm(client, page, invite=False).location).get_data(as_text=True)
+    assert "1 person invited, 0 updated, 1 row left out." in done
 
 
 def test_changing_a_role_ends_their_sign_ins_and_is_audited(app, client, login, make_user):
@@ -214,7 +239,7 @@ def test_import_previews_then_imports_and_updates_existing(app, client, login, m
             b"Wrong role,w@example.org,emperor,,,,\r\n"
             b"Nowhere,n@example.org,trainee,atlantis,,,\r\n")
     page = upload(client, body).get_data(as_text=True)
-    assert "1 new people, 1 updated, 5 rows with problems" in page
+    assert "1 new person, 1 updated, 5 rows with problems" in page
     for message in ("The email is missing", "is not an email address", "The same email is on row 2",
                     "Unknown role", "No community is called"):
         assert message in page
@@ -233,7 +258,7 @@ def test_import_reads_other_encodings_and_line_endings(client, login):
     text = "email,name\r" + "zoe@example.org,Zoë Müller\r"
     for body in (text.encode("utf-16"), text.encode("cp1252"), b"\xef\xbb\xbf" + text.encode()):
         page = upload(client, body).get_data(as_text=True)
-        assert "1 new people, 0 updated, 0 rows with problems" in page
+        assert "1 new person, 0 updated, 0 rows with problems" in page
     confirm(client, upload(client, text.encode("utf-16")).get_data(as_text=True))
     assert db.session.scalar(select(User.name).where(User.email == "zoe@example.org")) == "Zoë Müller"
 
@@ -243,7 +268,7 @@ def test_import_reads_utf16_without_a_bom_and_drops_nul_bytes(client, login):
     text = "email,name\r\nzoe@example.org,Zoë Müller\r\n"
     for body in (text.encode("utf-16-le"), text.encode("utf-16-be"), text.encode().replace(b"Zo", b"Zo\x00")):
         page = upload(client, body).get_data(as_text=True)
-        assert "1 new people, 0 updated, 0 rows with problems" in page
+        assert "1 new person, 0 updated, 0 rows with problems" in page
     confirm(client, upload(client, text.encode().replace(b"Zo", b"Zo\x00")).get_data(as_text=True))
     assert db.session.scalar(select(User.name).where(User.email == "zoe@example.org")) == "Zoë Müller"
 
@@ -271,7 +296,7 @@ def test_import_of_ten_thousand_rows_takes_under_30_seconds(app, client, login, 
     body = ("name,email,role,community,organisation,sector,sub-role\n" + rows).encode()
     started = time.perf_counter()
     page = upload(client, body).get_data(as_text=True)
-    assert "10000 new people" in page
+    assert "10,000 new people" in page
     assert confirm(client, page, invite=False).status_code == 302
     elapsed = time.perf_counter() - started
     print(f"10,000-row import (upload, preview, import): {elapsed:.1f} s")

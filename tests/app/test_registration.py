@@ -42,7 +42,7 @@ def test_trainee_finds_registers_and_sees_it_in_my_sessions(client, login, make_
     assert 'href="/my/sessions"' in home  # in the menu, before any check-in
     page = client.get("/sessions/upcoming").get_data(as_text=True)
     assert "Basics at the library" in page and "Elsewhere" not in page  # the trainee's community by default
-    assert "1 places left" in page or "1 place" in page
+    assert "1 place left" in page
     assert "Elsewhere" in client.get("/sessions/upcoming?community=hilltop").get_data(as_text=True)
     response = client.post(f"/sessions/{ours.id}/register")
     assert response.status_code == 302 and response.headers["Location"].endswith("/my/sessions")
@@ -160,3 +160,20 @@ def test_check_in_still_admits_walk_ins_without_registration(app, make_user):
     assert service.check_in(session, person, method="manual", marked_by=trainer).created
     db.session.commit()
     assert walk_in is not None and registration.active(session.id) == []
+
+
+@pytest.mark.parametrize(("locale", "capacity", "shown"), [
+    ("en", 1, "1 place left"), ("en", 2, "2 places left"), ("en", 12_000, "12,000 places left"),
+    ("es", 1, "Queda 1 plaza"), ("es", 2, "Quedan 2 plazas"), ("es", 12_000, "Quedan 12.000 plazas"),
+    ("fr", 1, "1 place restante"), ("fr", 2, "2 places restantes"),
+])
+def test_places_left_take_the_plural_and_number_of_the_readers_language(client, login, make_community, locale,
+                                                                         capacity, shown):
+    riverside = make_community("riverside", "Riverside")
+    _session(capacity=capacity, community=riverside)
+    user = login("trainee", community=riverside)
+    user.locale = locale
+    db.session.commit()
+    page = client.get("/sessions/upcoming").get_data(as_text=True)
+    assert shown in page
+    assert "1 places" not in page and "1 plazas" not in page

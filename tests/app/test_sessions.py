@@ -247,6 +247,11 @@ def test_display_shows_a_qr_code_the_short_code_and_the_count(client, login, mak
     assert re.fullmatch(r"[A-Z2-9]{3} [A-Z2-9]{3}", shown)
     assert codes.verify(session.secret, session.id, shown, utcnow().timestamp())
     assert "https://academy.test/checkin" in page and "30 seats" in page
+    one = make_session(trainers=[trainer], capacity=1)
+    assert "1 seat<" in text(client.get(f"/sessions/{one.id}/display"))
+    trainer.locale = "es"
+    db.session.commit()
+    assert "· 1 plaza</p>" in text(client.get(f"/sessions/{one.id}/display"))
     assert '<script src="/static/sessions.js"' in page and "<script>" not in page
 
 
