@@ -181,25 +181,33 @@ def test_merging_an_unknown_email_says_so(client, login, make_user):
     assert response.status_code == 400 and "No account uses this email" in response.get_data(as_text=True)
 
 
+def small_png() -> bytes:
+    """A 4×2 PNG, drawn here so the test needs no image file."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 2), (200, 30, 60)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def test_communities_create_and_edit_with_a_logo(app, client, login):
     login("admin", sector=None, subrole=None)
-    png = (__import__("pathlib").Path(__file__).resolve().parents[2] / "academy/static").glob("*.png")
-    logo = next(png, None)
+    logo = small_png()
     data = {"name": "Fraser Valley", "slug": "fraser-valley", "timezone": "America/Vancouver",
-            "jurisdiction": "ca-bc", "signatory_name": "Dana Lee", "signatory_title": "Chair"}
-    if logo is not None:
-        data["logo"] = (io.BytesIO(logo.read_bytes()), "logo.png")
+            "jurisdiction": "ca-bc", "signatory_name": "Dana Lee", "signatory_title": "Chair",
+            "logo": (io.BytesIO(logo), "logo.png")}
     response = client.post("/admin/communities/new", data=data, content_type="multipart/form-data")
     assert response.status_code == 302
     community = db.session.scalar(select(Community).where(Community.slug == "fraser-valley"))
     assert (community.timezone, community.jurisdiction, community.signatory_name) == (
         "America/Vancouver", "ca-bc", "Dana Lee")
-    if logo is not None:
-        assert client.get(f"/communities/{community.id}/logo").data == logo.read_bytes()
+    served = client.get(f"/communities/{community.id}/logo")
+    assert served.status_code == 200 and served.mimetype == "image/png" and served.data == logo
     bad = client.post(f"/admin/communities/{community.id}", data={**data, "timezone": "Mars/Olympus",
                                                                   "logo": (io.BytesIO(b"GIF89a"), "x.png")},
                       content_type="multipart/form-data")
     assert bad.status_code == 400 and "Not a valid choice" in bad.get_data(as_text=True)
+    assert client.get(f"/communities/{community.id}/logo").data == logo  # the refused edit changed nothing
     assert audit("community.created")[0].detail["actor_name"]
 
 

@@ -25,13 +25,48 @@ def _copy(tmp_path):
     return target
 
 
-def test_second_load_comes_from_the_cache_and_equals_the_first(tmp_path):
+@pytest.fixture
+def renders(monkeypatch):
+    """Count the loads that render the Markdown: the catalog calls the module's `load_curriculum` to render."""
+    calls = []
+    render = catalog_module.load_curriculum
+
+    def counted(path):
+        calls.append(path)
+        return render(path)
+
+    monkeypatch.setattr(catalog_module, "load_curriculum", counted)
+    return calls
+
+
+def test_second_load_comes_from_the_cache_and_equals_the_first(tmp_path, renders):
     folder, cache = _copy(tmp_path), tmp_path / "cache"
     first = Catalog(str(folder), str(cache)).get()
+    assert renders == [str(folder)]
     assert len(list(cache.glob("curriculum-*.pickle"))) == 1
-    second = Catalog(str(folder), str(cache)).get()
+    second = Catalog(str(folder), str(cache)).get()  # another worker: reads the render, does not redo it
+    assert renders == [str(folder)]
+    assert second is not first  # read back from the file, not the same object handed over
     assert second.courses["basics"].lessons == first.courses["basics"].lessons
     assert second.courses["basics"].version == first.courses["basics"].version
+
+
+def test_a_damaged_cache_file_is_rendered_again(tmp_path, renders):
+    folder, cache = _copy(tmp_path), tmp_path / "cache"
+    first = Catalog(str(folder), str(cache)).get()
+    next(cache.glob("curriculum-*.pickle")).write_bytes(b"not a pickle")
+    again = Catalog(str(folder), str(cache)).get()
+    assert renders == [str(folder), str(folder)]
+    assert again.courses["basics"].lessons == first.courses["basics"].lessons
+
+
+def test_a_changed_lesson_is_rendered_again_not_read_from_the_cache(tmp_path, renders):
+    folder, cache = _copy(tmp_path), tmp_path / "cache"
+    Catalog(str(folder), str(cache)).get()
+    lesson = folder / "basics" / "02-second.md"
+    lesson.write_text(lesson.read_text().replace("does not require", "never requires"))
+    Catalog(str(folder), str(cache)).get()
+    assert len(renders) == 2
 
 
 def test_changing_a_lesson_changes_the_digest_and_the_render(tmp_path):
