@@ -47,30 +47,38 @@ def _charts(r: report.Report, suffix: str = "") -> dict:
     }
 
 
-def _record_feedback(form: FeedbackForm, *, community_id, course_slug: str, session_id: int | None) -> None:
-    feedback.submit(community_id=community_id, course_slug=course_slug, session_id=session_id,
-                    relevance=form.relevance.data, confidence_before=form.confidence_before.data,
-                    confidence_after=form.confidence_after.data, will_do=form.will_do.data or "",
-                    comment=form.comment.data or "", user_id=current_user.id if form.named.data else None)
-    db.session.commit()
-    flash(_("Thank you. Your answers are only ever shown added up with at least four other people's."), "success")
+def _feedback_page(*, community_id, course_slug: str, session_id: int | None, subject: str, done_url: str):
+    """The form, once per person: a second answer (or a second tab) is thanked and not counted again."""
+    where = {"course_slug": course_slug, "session_id": session_id}
+    if feedback.given(current_user.id, **where):
+        return render_template("coverage/feedback.html", form=None, subject=subject, given=True)
+    form = FeedbackForm()
+    if form.validate_on_submit():
+        row = feedback.submit(community_id=community_id, **where, relevance=form.relevance.data,
+                              confidence_before=form.confidence_before.data,
+                              confidence_after=form.confidence_after.data, will_do=form.will_do.data or "",
+                              comment=form.comment.data or "",
+                              user_id=current_user.id if form.named.data else None, given_by=current_user.id)
+        if row is None:
+            return render_template("coverage/feedback.html", form=None, subject=subject, given=True)
+        db.session.commit()
+        flash(_("Thank you. Your answers are only ever shown added up with at least four other people's."),
+              "success")
+        return redirect(done_url)
+    return render_template("coverage/feedback.html", form=form, subject=subject, given=False)
 
 
 @bp.route("/feedback/session/<int:session_id>", methods=["GET", "POST"])
 @login_required
 def session_feedback(session_id: int):
-    """The feedback form after a session, for someone who checked in to it."""
+    """The feedback form after a session, for anyone who checked in to it (whatever their role)."""
     session = db.get_or_404(TrainingSession, session_id)
     attended = db.session.scalar(select(Attendance.id).where(Attendance.session_id == session.id,
-                                                             Attendance.user_id == current_user.id))
+                                                             Attendance.user_id == current_user.id).limit(1))
     if attended is None:
         abort(403, _("The feedback form is for the people who attended this session."))
-    form = FeedbackForm()
-    if form.validate_on_submit():
-        _record_feedback(form, community_id=session.community_id, course_slug=session.course_slug,
-                         session_id=session.id)
-        return redirect(url_for("sessions.mine"))
-    return render_template("coverage/feedback.html", form=form, subject=session.title)
+    return _feedback_page(community_id=session.community_id, course_slug=session.course_slug,
+                          session_id=session.id, subject=session.title, done_url=url_for("sessions.mine"))
 
 
 @bp.route("/feedback/course/<slug>", methods=["GET", "POST"])
@@ -84,11 +92,8 @@ def course_feedback(slug: str):
                                                           Certificate.course_slug == slug).limit(1))
     if held is None:
         abort(403, _("The feedback form is for the people who completed this course."))
-    form = FeedbackForm()
-    if form.validate_on_submit():
-        _record_feedback(form, community_id=current_user.community_id, course_slug=slug, session_id=None)
-        return redirect(url_for("courses.course", slug=slug))
-    return render_template("coverage/feedback.html", form=form, subject=course.title)
+    return _feedback_page(community_id=current_user.community_id, course_slug=slug, session_id=None,
+                          subject=course.title, done_url=url_for("courses.course", slug=slug))
 
 
 def _managed():

@@ -2,7 +2,8 @@
 
 Answers are anonymous unless the person chooses to add their name. Nobody sees a single answer: only
 aggregates of at least five responses, and the free-text answers listed without dates or names once there
-are at least five.
+are at least five. Each person answers once per session or course: a FeedbackGiven row (person, subject),
+unlinked to the answer, records that they did, so nobody can reach five responses alone.
 """
 
 from __future__ import annotations
@@ -11,12 +12,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-from academy.coverage.models import Feedback
+from academy.coverage.models import Feedback, FeedbackGiven
 from academy.coverage.periods import Period
 from academy.coverage.suppress import enough
 from academy.database import utcnow
 from academy.extensions import db
+
+
+def _subject(course_slug: str, session_id: int | None) -> tuple[str, str]:
+    return ("session", str(session_id)) if session_id is not None else ("course", course_slug)
+
+
+def given(user_id: int, *, course_slug: str, session_id: int | None) -> bool:
+    """Tell whether the person already answered the form of this session (or, without one, this course)."""
+    kind, subject = _subject(course_slug, session_id)
+    return db.session.get(FeedbackGiven, (user_id, kind, subject)) is not None
 
 
 def submit(
@@ -30,9 +42,21 @@ def submit(
     will_do: str,
     comment: str,
     user_id: int | None = None,
+    given_by: int | None = None,
     now: datetime | None = None,
-) -> Feedback:
-    """Record one response (user_id only when the person chose to give their name)."""
+) -> Feedback | None:
+    """Record one response (user_id only when the person chose to give their name).
+
+    given_by: the person answering, recorded apart so they answer once; None (and nothing recorded) when they
+    already did, even from a second tab at the same moment.
+    """
+    if given_by is not None:
+        kind, subject = _subject(course_slug, session_id)
+        try:
+            with db.session.begin_nested():
+                db.session.add(FeedbackGiven(user_id=given_by, kind=kind, subject=subject))
+        except IntegrityError:
+            return None
     row = Feedback(
         community_id=community_id,
         course_slug=course_slug,

@@ -71,6 +71,20 @@ class Feedback(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class FeedbackGiven(db.Model):
+    """That a person answered the feedback form of a session or of a course: one response each.
+
+    Kept apart from the answers on purpose: no link to them, no time and no sequence number (the key is the
+    person and the subject), so it says who answered, never which answer is whose.
+    """
+
+    __tablename__ = "feedback_given"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)  # session | course
+    subject: Mapped[str] = mapped_column(String(64), primary_key=True)  # the session's id, or the course's slug
+
+
 class ChecklistAnswer(db.Model):
     """A coordinator's answer to one yes/no question for a half-year; every change is a new row (history)."""
 

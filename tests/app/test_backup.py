@@ -70,7 +70,7 @@ def _more_rows(world) -> None:
     pre = learning.record(trainee, basics, learning.PRE, [(q, True) for q in basics.quiz.questions])
     pre.indicators.append(AssessmentIndicator(indicator="knows-hotline", asked=1, correct=1))
     feedback.submit(community_id=world.ids["community"], course_slug="basics", session_id=None, relevance=4,
-                    confidence_before=2, confidence_after=4, will_do="", comment="")
+                    confidence_before=2, confidence_after=4, will_do="", comment="", given_by=trainee.id)
     checklist.answer(world.ids["community"], periods.parse("2026H2"), "research-discovery", "yes", note="",
                      evidence_url=None, actor=world.users["coordinator"])
     from academy.sessions.models import CheckinTicketUse
