@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from academy import timezones
 from academy.accounts.models import Community
 from academy.accounts.permissions import role_required
 from academy.certificates import codes, forms, lookup, register, service
@@ -204,13 +205,14 @@ def audit_log():
     """Read the append-only audit log, newest first."""
     action = request.args.get("action") or None
     since, until = _date_arg("since"), _date_arg("until")
+    zone = timezones.zone(current_user.community)  # days are the reader's community's days; UTC without one
     page = db.paginate(
-        register.audit_log_query(action, since, until), page=_int_arg("page") or 1, per_page=PER_PAGE,
+        register.audit_log_query(action, since, until, zone), page=_int_arg("page") or 1, per_page=PER_PAGE,
         error_out=False,
     )
     return render_template(
         "certificates/audit_log.html", page=page, action=action, actions=register.audit_actions(),
-        since=since, until=until,
+        since=since, until=until, zone=zone, zone_label=timezones.zone_name(zone),
     )
 
 

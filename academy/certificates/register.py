@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import Select, and_, or_, select
 
@@ -206,15 +206,22 @@ def decode_upload(data: bytes) -> str:
         raise Unreadable(str(exc)) from exc
 
 
-def audit_log_query(action: str | None = None, since: date | None = None, until: date | None = None) -> Select:
-    """Return the audit log, newest first, optionally one action and the days from `since` to `until` (UTC)."""
+def _start_of(day: date, zone: tzinfo) -> datetime:
+    """The first moment of a day in a zone, in UTC (a day can be 23 or 25 hours long)."""
+    return datetime.combine(day, time.min, zone).astimezone(UTC)
+
+
+def audit_log_query(action: str | None = None, since: date | None = None, until: date | None = None,
+                    zone: tzinfo = UTC) -> Select:
+    """Return the audit log, newest first, optionally one action and the days from `since` to `until` as days of
+    `zone` (the reader's community's time zone; the log is stored in UTC)."""
     query = select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     if action:
         query = query.where(AuditEvent.action == action)
     if since:
-        query = query.where(AuditEvent.at >= datetime.combine(since, datetime.min.time(), UTC))
+        query = query.where(AuditEvent.at >= _start_of(since, zone))
     if until:
-        query = query.where(AuditEvent.at < datetime.combine(until + timedelta(days=1), datetime.min.time(), UTC))
+        query = query.where(AuditEvent.at < _start_of(until + timedelta(days=1), zone))
     return query
 
 

@@ -214,6 +214,37 @@ def test_audit_log_lists_events_read_only(client, login, issue):
     assert client.post("/audit/log").status_code == 405
 
 
+def _logged(action: str, at: datetime) -> None:
+    from academy.certificates.models import AuditEvent
+
+    db.session.add(AuditEvent(action=action, subject_type="test", subject_id=action, at=at, detail={}))
+    db.session.commit()
+
+
+def test_audit_log_days_are_the_auditors_community_days_with_the_zone_named(client, login, make_community):
+    valley = make_community("fraser-valley", "Fraser Valley")
+    valley.timezone = "America/Vancouver"
+    db.session.commit()
+    _logged("test.late-on-the-2nd", datetime(2025, 2, 3, 7, 30, tzinfo=UTC))  # 23:30 on 2 February in Vancouver
+    _logged("test.early-on-the-3rd", datetime(2025, 2, 3, 9, 0, tzinfo=UTC))  # 01:00 on 3 February in Vancouver
+    _logged("test.late-on-the-3rd", datetime(2025, 2, 4, 7, 59, tzinfo=UTC))  # 23:59 on 3 February in Vancouver
+    login("auditor", community=valley, sector=None, subrole=None)
+    page = client.get("/audit/log?since=2025-02-03&until=2025-02-03").get_data(as_text=True)
+    rows = page.split("<tbody>")[1]
+    assert "<td>test.early-on-the-3rd</td>" in rows and "<td>test.late-on-the-3rd</td>" in rows
+    assert "test.late-on-the-2nd" not in rows
+    assert "From (" in page and "America/Vancouver)" in page and "UTC" not in page.split("<tbody>")[0]
+    assert "2025-02-03 01:00" in page and "2025-02-03 23:59" in page  # shown in the same zone
+    assert 'value="2025-02-03"' in page  # the days typed stay as typed
+
+
+def test_audit_log_of_an_auditor_without_a_community_is_in_utc(client, login):
+    _logged("test.late-on-the-2nd", datetime(2025, 2, 3, 7, 30, tzinfo=UTC))
+    login("auditor")
+    page = client.get("/audit/log?since=2025-02-03&until=2025-02-03").get_data(as_text=True)
+    assert "<td>test.late-on-the-2nd</td>" in page and "2025-02-03 07:30" in page and "From (UTC)" in page
+
+
 def test_home_panel_for_auditors(client, login):
     login("auditor")
     page = client.get("/").get_data(as_text=True)
