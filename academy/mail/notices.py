@@ -107,3 +107,31 @@ def digest(user, *, group_name: str, named: list[dict], unnamed: int, community=
     return compose(user, "digest", "digest",
                    lambda: _("Certificates expiring in %(group)s", group=group_name), community=community,
                    group_name=group_name, named=named, unnamed=unnamed, total=len(named) + unnamed, flush=flush)
+
+
+def feedback_invitation(user, session, *, flush: bool = True):
+    """Invite an attendee of a closed session to its feedback form (optional mail, in their language)."""
+    return compose(user, "feedback-invitation", "feedback_invitation",
+                   lambda: _("Your feedback on %(title)s", title=session.title), community=session.community,
+                   session=session, feedback_url=link("evidence.session_feedback", session_id=session.id),
+                   flush=flush)
+
+
+def feedback_invitations(session) -> int:
+    """Invite every attendee with an account of a session just closed, once each; return how many were queued.
+
+    A walk-in without an account, a deleted account, or someone who turned this mail off gets none.
+    """
+    from academy.coverage import feedback
+
+    queued, seen = 0, set()
+    for attendance in session.attendances:
+        user = attendance.user
+        if user is None or user.id in seen:
+            continue
+        seen.add(user.id)
+        if feedback.given(user.id, course_slug=session.course_slug, session_id=session.id):
+            continue
+        if feedback_invitation(user, session, flush=False) is not None:
+            queued += 1
+    return queued

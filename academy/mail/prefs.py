@@ -15,6 +15,7 @@ OPTIONAL = {
     "expiry-reminder": _l("Reminders before my certificates expire"),
     "session-reminder": _l("A reminder the day before a session I registered for"),
     "digest": _l("The monthly digest of certificates expiring in my organisation or community"),
+    "feedback-invitation": _l("An invitation to give feedback after a session I attended"),
 }
 SALT = "mail-unsubscribe"
 

@@ -92,6 +92,9 @@ def close_session(session: TrainingSession, actor, now: datetime | None = None) 
             summary.completed.append(user.id)
         else:
             summary.waiting.append(user.id)
+    from academy.mail import notices  # the feedback form, offered by mail to those who came
+
+    notices.feedback_invitations(session)
     audit("session.closed", session, actor, now, attendees=len(session.attendances),
           completed=len(summary.completed), waiting=len(summary.waiting), walk_ins=summary.walk_ins)
     log.info("session %s closed by %s: %d completed, %d waiting", session.id, actor.id,

@@ -216,5 +216,6 @@ def test_preferences_page_turns_reminders_off_but_not_security_mail(app, client,
     assert "Reminders before my certificates expire" in page and "password" not in page.lower()
     response = client.post("/account/mail", data={"session_reminder": "y", "digest": "y"})
     assert response.status_code == 302
-    assert prefs.choices(user.id) == {"expiry-reminder": False, "session-reminder": True, "digest": True}
+    assert prefs.choices(user.id) == {"expiry-reminder": False, "session-reminder": True, "digest": True,
+                                      "feedback-invitation": False}
     assert db.session.scalar(select(MailMessage)) is None
