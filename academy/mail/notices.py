@@ -102,11 +102,20 @@ def session_mail(user, session, event: str, *, ics: str | None = None, position:
                    mine_url=link("sessions.mine"), flush=flush)
 
 
-def digest(user, *, group_name: str, named: list[dict], unnamed: int, community=None, flush: bool = True):
-    """The monthly digest of certificates expiring in the next 60 days, for a lead or a coordinator."""
-    return compose(user, "digest", "digest",
-                   lambda: _("Certificates expiring in %(group)s", group=group_name), community=community,
-                   group_name=group_name, named=named, unnamed=unnamed, total=len(named) + unnamed, flush=flush)
+def digest(user, *, group_name: str, named: list[dict], unnamed: int, community=None, overdue: list[dict] = (),
+           flush: bool = True):
+    """The monthly digest of certificates expiring in the next 60 days, for a lead or a coordinator; for a
+    coordinator, also the community's local service entries not checked for 12 months (name, date, edit link)."""
+    total = len(named) + unnamed
+
+    def subject() -> str:
+        if total or not overdue:
+            return _("Certificates expiring in %(group)s", group=group_name)
+        return _("Local services to check again in %(group)s", group=group_name)
+
+    manage_url = link("resources.manage", community=community.slug) if overdue and community is not None else None
+    return compose(user, "digest", "digest", subject, community=community, group_name=group_name, named=named,
+                   unnamed=unnamed, total=total, overdue=list(overdue), manage_url=manage_url, flush=flush)
 
 
 def feedback_invitation(user, session, *, flush: bool = True):

@@ -168,8 +168,22 @@ def monthly_digests(now: datetime, report: RunReport) -> None:
             continue
         mark("digest-community", community.id, month, now)
         named, unnamed = digest_rows(_expiring(now, and_(Certificate.community_id == community.id)))
-        if named or unnamed:
+        overdue = overdue_resources(community.id, now)
+        if named or unnamed or overdue:
             for coordinator in community.coordinators:
                 if notices.digest(coordinator, group_name=community.name, named=named, unnamed=unnamed,
-                                  community=community, flush=False):
+                                  community=community, overdue=overdue, flush=False):
                     report.add("digests")
+
+
+def overdue_resources(community_id: int, now: datetime) -> list[dict]:
+    """The community's local service entries last checked 12 months ago or more, oldest check first, as the
+    digest lists them (the manage page shows the same ones)."""
+    from academy.mail.messages import link
+    from academy.resources import service as resources
+
+    today = now.date()
+    due = sorted((e for e in resources.entries(community_id) if resources.recheck_due(e, today)),
+                 key=lambda e: (e.verified_on, e.name))
+    return [{"name": e.name, "verified_on": e.verified_on, "url": link("resources.edit", entry_id=e.id)}
+            for e in due]

@@ -166,3 +166,31 @@ def test_cli_reminders_run_is_idempotent(app, runner, holder):
         module.utcnow = original
     assert first.exit_code == 0 and "1 expiry reminders" in first.output, first.output
     assert "nothing due" in second.output
+
+
+def test_monthly_digest_lists_local_services_due_for_a_check(app, holder, make_user):
+    from academy.resources.models import LocalResource
+
+    community = holder.community
+    coordinator = make_user("coordinator", email="coord@example.org", community=community, coordinates=[community])
+    moment = holder.issued_at + timedelta(days=200)  # no certificate expires within 60 days
+    old = LocalResource(community_id=community.id, name="Old Clinic", category="medical",
+                        verified_on=(moment - timedelta(days=400)).date())
+    fresh = LocalResource(community_id=community.id, name="New Shelter", category="shelter",
+                          verified_on=(moment - timedelta(days=30)).date())
+    db.session.add_all([old, fresh])
+    db.session.commit()
+    run(moment)
+    [digest] = queued("digest")
+    assert digest.to_addr == coordinator.email
+    assert digest.subject == "Local services to check again in Riverside Coalition"
+    body = digest.body_text
+    assert "Local services of Riverside Coalition not checked for 12 months or more: 1." in body
+    assert f"- Old Clinic (last checked {old.verified_on:%B} {old.verified_on.day}, {old.verified_on.year})" in body
+    assert f"https://academy.test/resources/local/{old.id}" in body and "New Shelter" not in body
+    assert "https://academy.test/resources/local?community=riverside" in body
+    assert "Certificates of" not in body  # none expiring: that part is left out
+    old.verified_on = moment.date()  # checked again: next month's digest has nothing to say
+    db.session.commit()
+    run(moment + timedelta(days=31))
+    assert len(queued("digest")) == 1
