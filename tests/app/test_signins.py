@@ -78,3 +78,17 @@ def test_a_bare_user_id_in_the_cookie_loads_nobody(app, client, make_user):
     with client.session_transaction() as session:
         session["_user_id"] = str(user.id)  # what login_user() without a sign-in token would have stored
     assert not _signed_in(client)
+
+
+def test_copied_cookies_open_nothing_after_the_account_is_deleted(app, make_user):
+    user = make_user("trainee")
+    owner, thief, other = app.test_client(), app.test_client(), app.test_client()
+    owner.post("/login", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+    other.post("/login", data={"email": user.email, "password": PASSWORD})  # a second browser of the owner
+    _copy_cookies(owner, thief)
+    assert _signed_in(thief) and _signed_in(other)
+    assert owner.post("/account/delete", data={"password": PASSWORD}).status_code == 302
+    assert not _signed_in(thief)
+    thief.delete_cookie("session")
+    assert not _signed_in(thief)  # the copied remember cookie alone opens nothing either
+    assert not _signed_in(other)
