@@ -222,6 +222,7 @@ OUTDATED = (
     ("terms.yml", "  reason: a child cannot consent\n", "  reasons: a child cannot consent\n",
      'terms.yml:3: unknown field "reasons" (did you mean "reason"?)'),
     ("sectors.yml", None, None, "sectors.yml:0: missing sectors.yml: the curricula folder needs one"),
+    (SCHOOLS, None, None, "schools:0: the course folder has no course.md"),
 ])
 # fmt: on
 def test_problem_is_reported_on_its_line(edit, rel, old, new, expected):
