@@ -122,4 +122,10 @@ def test_a_paper_sheet_with_nul_bytes_never_crashes(client, world):
     sheet = io.BytesIO(b"name,email\nBob\x00by Tables,\nAda Lovelace,\n")
     response = client.post(f"/sessions/{world.args['session_id']}/paper",
                            data={"file": (sheet, "sheet.csv")}, content_type="multipart/form-data")
-    assert response.status_code == 400 and "not plain text" in response.get_data(as_text=True)
+    # the NUL byte (PostgreSQL can store none) is dropped by the one upload reader, and the sheet is read
+    assert response.status_code == 302
+    from academy.sessions.models import Attendance
+
+    names = sorted(a.walk_in_name for a in db.session.scalars(
+        db.select(Attendance).where(Attendance.session_id == world.args["session_id"])) if a.walk_in_name)
+    assert {"Bobby Tables", "Ada Lovelace"} <= set(names)
