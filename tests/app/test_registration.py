@@ -131,6 +131,10 @@ def test_roster_shows_registered_waiting_attended_and_self_paced_progress(client
     assert "1 registered" in page and "1 waiting" in page and "1 attended" in page
     assert "Waiting, number 1" in page
     assert f"1 of {len(basics.lessons)} lessons" in page and f"0 of {len(basics.lessons)} lessons" in page
+    trainer.locale = "es"
+    db.session.commit()
+    spanish = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert "1 inscrito ·" in spanish and "1 asistió<" in spanish  # the singular, not "1 inscritos"
 
 
 def test_cancelling_a_session_tells_everyone_registered(client, login):
