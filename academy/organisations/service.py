@@ -6,8 +6,6 @@ every page, CSV and API answer about an organisation goes through `members_repor
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +18,7 @@ from academy.accounts.people import PeopleError, record
 from academy.accounts.service import find_by_email, normalise_email
 from academy.certificates.models import Certificate
 from academy.courses.models import CourseCompletion
+from academy.csvfile import to_csv
 from academy.database import utcnow
 from academy.extensions import db
 from academy.organisations.models import Organisation
@@ -139,17 +138,15 @@ def members_report(organisation: Organisation, now: datetime | None = None) -> R
 
 
 def report_csv(report: Report) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["member", "completed courses", "certificate", "state", "expires"])
+    """The lead's CSV, written through the shared writer so no member's name runs as a formula."""
+    rows: list[list[object]] = [["member", "completed courses", "certificate", "state", "expires"]]
     for line in report.shared:
-        rows = line.certificates or [("", "", None)]
-        for title, state, expires in rows:
-            writer.writerow([line.name, "; ".join(line.completed), title, state,
-                             expires.date().isoformat() if expires else ""])
-    writer.writerow([])
-    writer.writerow([f"members who did not agree to share: {report.withheld}"])
-    return out.getvalue()
+        for title, state, expires in line.certificates or [("", "", None)]:
+            rows.append([line.name, "; ".join(line.completed), title, state,
+                         expires.date().isoformat() if expires else ""])
+    rows.append([])
+    rows.append([f"members who did not agree to share: {report.withheld}"])
+    return to_csv(rows)
 
 
 def parse_invitees(text: str) -> list[tuple[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv as csv_module
 import io
 from pathlib import Path
 
@@ -63,6 +64,20 @@ def test_the_lead_sees_only_members_who_agreed_and_counts_the_rest(app, client, 
     assert SECRET_NAME not in page and "3 members. 1 of them have not agreed" in page
     csv = client.get(f"/organisations/{organisation.id}/members.csv").get_data(as_text=True)
     assert "Sam Sharer" in csv and SECRET_NAME not in csv and "did not agree to share: 1" in csv
+
+
+def test_the_members_csv_never_hands_a_spreadsheet_a_formula(client, auth, make_user, make_community):
+    organisation = _organisation(make_community("riverside"))
+    lead = _member(make_user, organisation, shares=True, name="Lena Lead")
+    _member(make_user, organisation, shares=True, name='=HYPERLINK("http://evil.example","x")')
+    organisation.leads.append(lead)
+    db.session.commit()
+    auth.login(lead)
+    rows = list(csv_module.reader(io.StringIO(
+        client.get(f"/organisations/{organisation.id}/members.csv").get_data(as_text=True))))
+    names = [row[0] for row in rows[1:] if row]
+    assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in names
+    assert not any(cell.startswith("=") for row in rows for cell in row)
 
 
 def test_withdrawing_consent_takes_effect_at_once(client, auth, make_user, make_community):
