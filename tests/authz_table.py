@@ -187,6 +187,9 @@ TABLE: dict[str, Route] = {
     "organisations.grant_lead": Route(None, only_post(*REVOKERS)),
     "organisations.remove_lead": Route(None, only_post(*REVOKERS)),
     "organisations.sharing": Route(None, SIGNED_IN_POST),
+    "organisations.answer_invitation": Route(None, SIGNED_IN_POST),  # nobody in the world is invited: a notice
+    # the world's token is the trainee's, who has no invitation: sent to ask for a new link
+    "organisations.welcome": Route(everyone(REDIRECT), PUBLIC_POST),
     # --- the trained organisation credential: coordinators' rules and awards, the public check and API -----
     "organisations.rules": Route(only(*REVOKERS), only_post(*REVOKERS)),
     "organisations.rule": Route(only(*REVOKERS), only_post(*REVOKERS)),

@@ -35,6 +35,10 @@ class InviteForm(FlaskForm):
     submit = SubmitField(_l("Send invitations"))
 
 
+class InvitationAnswerForm(FlaskForm):
+    """Accept or decline an invitation to join an organisation (the button pressed says which)."""
+
+
 class SharingForm(FlaskForm):
     share = BooleanField(_l("Let my organisation's lead see which courses I completed and whether my "
                             "certificates are valid"))

@@ -109,3 +109,25 @@ class OrganisationAward(db.Model):
 
     def __repr__(self) -> str:
         return f"<OrganisationAward {self.id} organisation={self.organisation_id}>"
+
+
+class OrganisationInvitation(db.Model):
+    """A lead asked a person to join an organisation; they are a member only once they accept.
+
+    An existing account accepts or declines on its account page; an account the invitation created accepts by
+    setting its password through the invitation's link.
+    """
+
+    __tablename__ = "organisation_invitation"
+    __table_args__ = (UniqueConstraint("organisation_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<OrganisationInvitation {self.id} organisation={self.organisation_id} user={self.user_id}>"

@@ -21,7 +21,7 @@ from academy.courses.models import CourseCompletion
 from academy.csvfile import to_csv
 from academy.database import utcnow
 from academy.extensions import db
-from academy.organisations.models import Organisation
+from academy.organisations.models import Organisation, OrganisationInvitation
 
 EXPIRING_WITHIN = timedelta(days=60)
 EMAIL = re.compile(r"[^@\s,;<>\"']+@[^@\s,;<>\"']+\.[^@\s,;<>\"'.]+")
@@ -49,7 +49,7 @@ class Report:
 @dataclass
 class Invited:
     created: list[User] = field(default_factory=list)
-    joined: list[str] = field(default_factory=list)  # existing accounts now members
+    asked: list[str] = field(default_factory=list)  # existing accounts asked to join: members once they accept
     elsewhere: list[str] = field(default_factory=list)  # existing accounts in another organisation: untouched
     bad: list[str] = field(default_factory=list)
 
@@ -165,8 +165,10 @@ def parse_invitees(text: str) -> list[tuple[str, str]]:
 
 
 def invite_members(organisation: Organisation, text: str, *, actor: User,
-                   invite: Callable[[User], None] | None = None) -> Invited:
-    """Create accounts for new emails (they get an invitation); existing people without an organisation join it."""
+                   invite: Callable[[User], None] | None = None,
+                   ask: Callable[[User], None] | None = None) -> Invited:
+    """Invite people: new emails get an account (`invite` mails it a link to set its password, which accepts),
+    existing people without an organisation are asked (`ask` tells them); nobody is a member before accepting."""
     outcome, seen = Invited(), set()
     for email, name in parse_invitees(text):
         if "@" not in email:
@@ -178,22 +180,53 @@ def invite_members(organisation: Organisation, text: str, *, actor: User,
         user = find_by_email(email)
         if user is None:
             user = User(email=email, name=name or email.split("@")[0], role="trainee",
-                        community_id=organisation.community_id, organisation_id=organisation.id,
-                        sector=organisation.sector)
+                        community_id=organisation.community_id, sector=organisation.sector)
             db.session.add(user)
             outcome.created.append(user)
-        elif user.organisation_id in (None, organisation.id) and user.deleted_at is None:
-            user.organisation_id = organisation.id
-            outcome.joined.append(email)
-        else:
+        elif pending_invitation(user, organisation) is not None:
+            continue  # asked already: not mailed twice
+        elif user.organisation_id is None and user.deleted_at is None:
+            outcome.asked.append(user)
+        elif user.organisation_id != organisation.id:
             outcome.elsewhere.append(email)
+    db.session.flush()
+    for user in outcome.created + outcome.asked:
+        db.session.add(OrganisationInvitation(organisation_id=organisation.id, user_id=user.id,
+                                              invited_by_id=actor.id))
     db.session.flush()
     for user in outcome.created:
         if invite is not None:
             invite(user)
+    for user in outcome.asked:
+        if ask is not None:
+            ask(user)
+    outcome.asked = [user.email for user in outcome.asked]
     record(actor, "organisation.members_invited", "organisation", organisation.id, created=len(outcome.created),
-           joined=len(outcome.joined))
+           asked=len(outcome.asked))
     return outcome
+
+
+def pending_invitation(user: User, organisation: Organisation) -> OrganisationInvitation | None:
+    return db.session.scalar(select(OrganisationInvitation).where(
+        OrganisationInvitation.user_id == user.id, OrganisationInvitation.organisation_id == organisation.id))
+
+
+def pending_invitations(user: User) -> list[OrganisationInvitation]:
+    """The invitations a person has not answered yet (shown on their account page)."""
+    return list(db.session.scalars(select(OrganisationInvitation).where(OrganisationInvitation.user_id == user.id)
+                                   .order_by(OrganisationInvitation.created_at, OrganisationInvitation.id)))
+
+
+def answer_invitation(invitation: OrganisationInvitation, user: User, *, accept: bool) -> None:
+    """The invited person accepts (they join, sharing off until they turn it on) or declines; either way the
+    invitation is gone."""
+    organisation = invitation.organisation
+    db.session.delete(invitation)
+    if accept:
+        join(user, organisation)
+    record(user, "organisation.invitation_" + ("accepted" if accept else "declined"), "organisation",
+           organisation.id, user=user.id)
+    db.session.flush()
 
 
 def organisations_for(user: User) -> list[Organisation]:

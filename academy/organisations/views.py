@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from academy.accounts import invitations
+from academy.accounts import service as accounts
+from academy.accounts import signin
+from academy.accounts.forms import ResetPasswordForm
+from academy.accounts.mail import send_mail
 from academy.accounts.models import Community, User
 from academy.accounts.people import PeopleError
 from academy.accounts.permissions import (
@@ -35,7 +38,8 @@ def _private(response):
 @bp.app_context_processor
 def _helpers() -> dict:
     return {"led_organisations": lambda user: [o for o in service.organisations_for(user)
-                                               if any(lead.id == user.id for lead in o.leads)]}
+                                               if any(lead.id == user.id for lead in o.leads)],
+            "organisation_invitations": service.pending_invitations}
 
 
 def _led(organisation_id: int) -> Organisation:
@@ -120,13 +124,79 @@ def invite(organisation_id: int):
     text = (form.emails.data or "") + "\n" + (decode(form.file.data.read()) if form.file.data else "")
     outcome = service.invite_members(
         organisation, text, actor=current_user,
-        invite=lambda user: invitations.send_invitation(user, inviter=current_user.name,
-                                                        organisation=organisation.name))
+        invite=lambda user: _mail_welcome(user, organisation), ask=lambda user: _mail_ask(user, organisation))
     db.session.commit()
-    flash(_("%(created)s invited, %(joined)s already had an account and joined, %(elsewhere)s belong to another "
-            "organisation, %(bad)s lines without an email.", created=len(outcome.created),
-            joined=len(outcome.joined), elsewhere=len(outcome.elsewhere), bad=len(outcome.bad)), "success")
+    flash(_("%(created)s invited, %(asked)s already had an account and were asked to join, %(elsewhere)s belong "
+            "to another organisation, %(bad)s lines without an email.", created=len(outcome.created),
+            asked=len(outcome.asked), elsewhere=len(outcome.elsewhere), bad=len(outcome.bad)), "success")
     return redirect(url_for(".show", organisation_id=organisation.id))
+
+
+def _public(path: str) -> str:
+    return current_app.config["ACADEMY_PUBLIC_URL"].rstrip("/") + path
+
+
+def _mail_welcome(user: User, organisation: Organisation) -> None:
+    """A new account's invitation: setting the password through this link accepts it."""
+    token = accounts.make_reset_token(user, current_app.config["SECRET_KEY"])
+    link = _public(url_for(".welcome", organisation_id=organisation.id, token=token))
+    send_mail(user.email, _("You are invited to the academy"),
+              _("Hello %(name)s,\n\n%(inviter)s invited you to train in the academy with %(organisation)s.\n"
+                "Set your password with this link to accept (it works for an hour; after that, ask for a new "
+                "password on the sign-in page and accept on your account page):\n%(link)s\n",
+                name=user.name, inviter=current_user.name, organisation=organisation.name, link=link),
+              user_id=user.id)
+
+
+def _mail_ask(user: User, organisation: Organisation) -> None:
+    """An existing account is asked; it joins only if it accepts on its account page."""
+    send_mail(user.email, _("%(organisation)s invites you to join it in the academy", organisation=organisation.name),
+              _("Hello %(name)s,\n\n%(inviter)s invited you to join %(organisation)s in the academy. You are not a "
+                "member unless you accept. Accept or decline on your account page:\n%(link)s\n",
+                name=user.name, inviter=current_user.name, organisation=organisation.name,
+                link=_public(url_for("accounts.profile"))),
+              user_id=user.id)
+
+
+@bp.route("/organisations/<int:organisation_id>/welcome/<token>", methods=["GET", "POST"])
+def welcome(organisation_id: int, token: str):
+    """A person whose account an invitation created sets their password here, and so accepts the invitation."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    user = accounts.user_from_reset_token(token, current_app.config["SECRET_KEY"],
+                                          current_app.config["PASSWORD_RESET_MAX_AGE"])
+    invitation = service.pending_invitation(user, organisation) if user is not None else None
+    if invitation is None:
+        flash(_("That link has expired or was already used. Ask for a new one."), "error")
+        return redirect(url_for("accounts.reset_request"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        signin.end_all(user)
+        service.answer_invitation(invitation, user, accept=True)
+        db.session.commit()
+        flash(_("Your password is set and you are a member of %(organisation)s. Sign in with it now.",
+                organisation=organisation.name), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("organisations/welcome.html", form=form, organisation=organisation)
+
+
+@bp.post("/account/invitations/<int:organisation_id>")
+@login_required
+def answer_invitation(organisation_id: int):
+    """The invited person accepts or declines on their account page."""
+    organisation = db.get_or_404(Organisation, organisation_id)
+    invitation = service.pending_invitation(current_user, organisation)
+    if not forms.InvitationAnswerForm().validate_on_submit():
+        abort(400)
+    if invitation is None:
+        flash(_("That invitation was withdrawn or already answered."), "error")
+    else:
+        accept = request.form.get("answer") == "accept"
+        service.answer_invitation(invitation, current_user, accept=accept)
+        db.session.commit()
+        flash(_("You are a member of %(organisation)s.", organisation=organisation.name) if accept else
+              _("You declined to join %(organisation)s.", organisation=organisation.name), "success")
+    return redirect(url_for("accounts.profile"))
 
 
 @bp.post("/organisations/<int:organisation_id>/leads")

@@ -82,6 +82,10 @@ def _more_rows(world) -> None:
     db.session.add(MailOptOut(user_id=trainee.id, kind="digest"))
     db.session.add(ReminderSent(kind="expiry", subject_id=world.ids["certificate"], stage=60))
     db.session.add(Registration(session_id=world.ids["session"], user_id=trainee.id, status="registered"))
+    from academy.organisations.models import OrganisationInvitation
+
+    db.session.add(OrganisationInvitation(organisation_id=world.args["organisation_id"],
+                                          user_id=world.users["auditor"].id, invited_by_id=trainee.id))
     db.session.commit()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv as csv_module
 import io
+import re
 from pathlib import Path
 
 from sqlalchemy import select
@@ -117,11 +118,25 @@ def test_a_member_not_sharing_is_never_named_on_any_page_csv_or_api(app, client,
     assert "organisations.show" in TABLE and "organisations.export_csv" in TABLE
 
 
+def _mails(app) -> list:
+    from email import message_from_bytes
+    from email.policy import default
+
+    deliver(app)  # what `academy mail send` does
+    return [message_from_bytes(path.read_bytes(), policy=default)
+            for path in sorted((Path(app.instance_path) / "outbox").glob("*.eml"))]
+
+
+def _members(organisation) -> set[str]:
+    db.session.expire_all()
+    return set(db.session.scalars(select(User.email).where(User.organisation_id == organisation.id)))
+
+
 def test_the_lead_invites_by_pasted_list_and_csv(app, client, auth, make_user, make_community):
     organisation = _organisation(make_community("riverside"))
     lead = _member(make_user, organisation, shares=True, name="Lena Lead")
     organisation.leads.append(lead)
-    loner = make_user("trainee", email="loner@example.org")
+    make_user("trainee", email="loner@example.org")
     db.session.commit()
     auth.login(lead)
     pasted = "Ana Ruiz <ana@example.org>\nben@example.org, Ben Okafor\nloner@example.org\nnot an address\n"
@@ -131,14 +146,73 @@ def test_the_lead_invites_by_pasted_list_and_csv(app, client, auth, make_user, m
                        data={"emails": "", "file": (io.BytesIO(csv), "people.csv")},
                        content_type="multipart/form-data", follow_redirects=True).get_data(as_text=True)
     assert "1 invited" in page
-    members = {u.email: u for u in db.session.scalars(select(User).where(User.organisation_id == organisation.id))}
-    assert {"ana@example.org", "ben@example.org", "cara@example.org", "loner@example.org"} <= set(members)
-    assert members["ben@example.org"].name == "Ben Okafor" and members["ana@example.org"].name == "Ana Ruiz"
-    assert not members["ana@example.org"].shares_with_organisation  # invited people choose for themselves
-    assert db.session.get(User, loner.id).organisation_id == organisation.id
-    deliver(app)  # what `academy mail send` does
-    outbox = sorted((Path(app.instance_path) / "outbox").glob("*.eml"))
-    assert len(outbox) == 3
+    people = {u.email: u for u in db.session.scalars(select(User))}
+    assert people["ben@example.org"].name == "Ben Okafor" and people["ana@example.org"].name == "Ana Ruiz"
+    assert _members(organisation) == {lead.email}  # nobody is a member before accepting
+    mails = _mails(app)
+    assert sorted(m["To"] for m in mails) == ["ana@example.org", "ben@example.org", "cara@example.org",
+                                             "loner@example.org"]
+
+
+def test_an_existing_account_joins_only_when_it_accepts(app, client, auth, make_user, make_community):
+    organisation = _organisation(make_community("riverside"))
+    lead = _member(make_user, organisation, shares=True, name="Lena Lead")
+    organisation.leads.append(lead)
+    loner = make_user("trainee", email="loner@example.org")
+    other = make_user("trainee", email="other@example.org")
+    db.session.commit()
+    auth.login(lead)
+    page = client.post(f"/organisations/{organisation.id}/invite",
+                       data={"emails": "loner@example.org\nother@example.org"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "2 already had an account and were asked to join" in page
+    assert _members(organisation) == {lead.email}
+    asked = [m for m in _mails(app) if m["To"] == "loner@example.org"][0]
+    assert "You are not a member unless you accept" in asked.get_content()
+    client.post("/logout")
+
+    auth.login(loner)
+    account = client.get("/account").get_data(as_text=True)
+    assert "Invitation to join Riverside Police Department" in account and "Accept and join" in account
+    page = client.post(f"/account/invitations/{organisation.id}", data={"answer": "accept"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "You are a member of Riverside Police Department" in page and "Invitation to join" not in page
+    assert _members(organisation) == {lead.email, loner.email}
+    assert db.session.get(User, loner.id).shares_with_organisation is False  # sharing is a separate choice
+    client.post("/logout")
+
+    auth.login(other)
+    page = client.post(f"/account/invitations/{organisation.id}", data={"answer": "decline"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "You declined to join Riverside Police Department" in page and "Invitation to join" not in page
+    assert _members(organisation) == {lead.email, loner.email}
+    again = client.post(f"/account/invitations/{organisation.id}", data={"answer": "accept"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "withdrawn or already answered" in again and other.email not in _members(organisation)
+
+
+def test_a_new_account_joins_when_it_sets_its_password_through_the_invitation(app, client, auth, make_user,
+                                                                              make_community):
+    organisation = _organisation(make_community("riverside"))
+    lead = _member(make_user, organisation, shares=True, name="Lena Lead")
+    organisation.leads.append(lead)
+    db.session.commit()
+    auth.login(lead)
+    client.post(f"/organisations/{organisation.id}/invite", data={"emails": "Ana Ruiz <ana@example.org>"})
+    client.post("/logout")
+    assert _members(organisation) == {lead.email}
+    body = _mails(app)[-1].get_content()
+    link = re.search(r"https?://\S+/organisations/\d+/welcome/\S+", body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    form = client.get("/" + path).get_data(as_text=True)
+    assert "Join Riverside Police Department" in form
+    page = client.post("/" + path, data={"password": PASSWORD, "confirm": PASSWORD},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "you are a member of Riverside Police Department" in page
+    assert _members(organisation) == {lead.email, "ana@example.org"}
+    used = client.get("/" + path, follow_redirects=True).get_data(as_text=True)
+    assert "expired or was already used" in used
+    assert client.post("/login", data={"email": "ana@example.org", "password": PASSWORD}).status_code == 302
 
 
 def test_coordinators_grant_leads_and_leads_cannot(client, auth, make_user, make_community):
