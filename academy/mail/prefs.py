@@ -9,8 +9,8 @@ from sqlalchemy import select
 from academy.extensions import db
 from academy.mail.models import MailOptOut
 
-# Optional mail: reminders and digests. Security and account mail (set-password links, certificates issued or
-# revoked, a session you registered for changing or being cancelled) always goes out.
+# Optional mail: reminders, digests and the invitation to give feedback. Security and account mail (set-password
+# links, certificates issued or revoked, a session you registered for changing or being cancelled) always goes out.
 OPTIONAL = {
     "expiry-reminder": _l("Reminders before my certificates expire"),
     "session-reminder": _l("A reminder the day before a session I registered for"),
