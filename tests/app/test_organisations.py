@@ -62,7 +62,7 @@ def test_the_lead_sees_only_members_who_agreed_and_counts_the_rest(app, client, 
     auth.login(lead)
     page = client.get(f"/organisations/{organisation.id}").get_data(as_text=True)
     assert "Sam Sharer" in page and "Test basics" in page and "valid" in page
-    assert SECRET_NAME not in page and "3 members. 1 of them have not agreed" in page
+    assert SECRET_NAME not in page and "3 members. 1 of them has not agreed" in page
     csv = client.get(f"/organisations/{organisation.id}/members.csv").get_data(as_text=True)
     assert "Sam Sharer" in csv and SECRET_NAME not in csv and "did not agree to share: 1" in csv
 
@@ -79,6 +79,31 @@ def test_the_members_csv_never_hands_a_spreadsheet_a_formula(client, auth, make_
     names = [row[0] for row in rows[1:] if row]
     assert "'=HYPERLINK(\"http://evil.example\",\"x\")" in names
     assert not any(cell.startswith("=") for row in rows for cell in row)
+
+
+def test_the_member_counts_take_plurals_in_every_language(client, auth, make_user, make_community):
+    organisation = _organisation(make_community("riverside"))
+    lead = _member(make_user, organisation, shares=False, name="Lena Lead")
+    organisation.leads.append(lead)
+    db.session.commit()
+    auth.login(lead)
+    url = f"/organisations/{organisation.id}"
+    assert "1 member. 1 of them has not agreed" in client.get(url).get_data(as_text=True)
+    lead.locale = "es"
+    db.session.commit()
+    assert "1 miembro. 1 de ellos no aceptó compartir" in client.get(url).get_data(as_text=True)
+    for _ in range(2):
+        _member(make_user, organisation, shares=False)
+    assert "3 miembros. 3 de ellos no aceptaron compartir" in client.get(url).get_data(as_text=True)
+    lead.locale = "fr"
+    db.session.commit()
+    assert "3 membres. 3 d’entre eux n’ont pas accepté" in client.get(url).get_data(as_text=True)
+    _member(make_user, organisation, shares=True)
+    assert "4 membres. 3 d’entre eux n’ont pas accepté" in client.get(url).get_data(as_text=True)
+    lead.locale = "en"
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "4 members. 3 of them have not agreed" in page
 
 
 def test_withdrawing_consent_takes_effect_at_once(client, auth, make_user, make_community):
