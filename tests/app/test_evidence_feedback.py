@@ -94,3 +94,19 @@ def test_the_record_of_who_answered_says_nothing_of_what_they_answered(login, cl
     assert set(FeedbackGiven.__table__.columns.keys()) == {"user_id", "kind", "subject"}  # no answer, no time
     answer = db.session.scalars(select(Feedback)).one()
     assert answer.user_id is None  # anonymous: the box to add a name was not ticked
+
+
+def test_a_second_answer_at_the_same_moment_is_not_recorded(app, town, make_user):
+    """Two tabs posting together both pass the view's check; the unique key keeps the second one out."""
+    from academy.coverage import feedback
+
+    a = town["a"]
+    user = make_user("trainee", community=a)
+    session = _session(a, [user])
+    values = {"community_id": a.id, "course_slug": "basics", "session_id": session.id, "relevance": 4,
+              "confidence_before": 2, "confidence_after": 4, "will_do": "", "comment": "", "given_by": user.id}
+    assert feedback.submit(**values) is not None
+    assert feedback.submit(**values) is None
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(Feedback)) == 1
+    assert feedback.given(user.id, course_slug="basics", session_id=session.id)
