@@ -10,6 +10,7 @@ import json
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -28,7 +29,16 @@ from academy.extensions import db, limiter
 from academy.organisations import awards, badge, forms, publish
 from academy.organisations.models import CredentialRule, Organisation, OrganisationAward
 
-AWARD_STATUS = {"valid": _l("Valid"), "lapsed": _l("Lapsed"), "expired": _l("Expired"), "revoked": _l("Revoked")}
+
+def award_status_words() -> dict[str, str]:
+    """The credential's status words, in the reader's language: their own context, so that they agree with
+    "credential" (Spanish "Válida", not the certificates' "Válido")."""
+    return {"valid": pgettext("organisation credential status", "Valid"),
+            "lapsed": pgettext("organisation credential status", "Lapsed"),
+            "expired": pgettext("organisation credential status", "Expired"),
+            "revoked": pgettext("organisation credential status", "Revoked")}
+
+
 AWARD_EXPLAINED = {
     "valid": _l("This organisation meets the rule: its credential is genuine and current."),
     "lapsed": _l("This organisation no longer meets the rule, so its credential is suspended. It is reinstated "
@@ -45,7 +55,7 @@ def rule_sentence(threshold_percent: int, course_title: str) -> str:
 
 
 def _helpers() -> dict:
-    return {"award_status_words": AWARD_STATUS, "award_status_explained": AWARD_EXPLAINED,
+    return {"award_status_words": award_status_words(), "award_status_explained": AWARD_EXPLAINED,
             "award_rule_sentence": rule_sentence, "award_course_title": awards.course_title,
             "award_share_url": lambda a: badge.verify_url(current_app.config["ACADEMY_PUBLIC_URL"], a.code)}
 

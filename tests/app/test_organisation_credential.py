@@ -356,3 +356,33 @@ def test_an_unknown_code_gets_a_calm_not_found_page(client):
     response = client.get("/organisations/verify/NOT-A-CODE")
     assert response.status_code == 404
     assert "We could not find an organisation credential with this code." in response.get_data(as_text=True)
+
+
+def test_the_credential_status_agrees_with_credential_in_spanish(client, auth, town):
+    """Spanish "credencial" is feminine: the organisation pages say Válida, Suspendida, Revocada; certificates keep
+    their own words."""
+    town.add(5, holding=True)
+    award = _award(town)
+    code = codes.group(award.code)
+    spanish = {"Accept-Language": "es"}
+
+    def status() -> str:
+        html = client.get(f"/organisations/verify/{code}", headers=spanish).get_data(as_text=True)
+        return re.search(r'id="status">([^<]+)<', html).group(1)
+
+    assert status() == "Válida"
+    award.lapsed_at = utcnow()
+    db.session.commit()
+    assert status() == "Suspendida"
+    award.lapsed_at, award.valid_until = None, utcnow() - timedelta(days=1)
+    db.session.commit()
+    assert status() == "Caducada"
+    award.revoked_at = utcnow()
+    db.session.commit()
+    assert status() == "Revocada"
+    assert "Revocada" in _text(client.get(f"/organisations/verify/{code}", headers=spanish).get_data(as_text=True))
+    french = client.get(f"/organisations/verify/{code}", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert re.search(r'id="status">([^<]+)<', french).group(1) == "Révoquée"
+    certificate = db.session.scalar(select(Certificate))
+    page = client.get(f"/verify/{codes.group(certificate.code)}", headers=spanish).get_data(as_text=True)
+    assert "Válido" in page
