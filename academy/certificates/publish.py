@@ -66,14 +66,16 @@ def achievement(certificate: Certificate) -> credentials.Achievement:
     )
 
 
-def branding(certificate: Certificate) -> credentials.Branding | None:
-    """Return the community the certificate names in its issuer profile, if it was earned in one.
-
-    Hook for community branding (the admin issue): when Community gains a logo, pass its absolute URL as
-    logo_url here; the credential then carries it as the issuer's image.
-    """
+def branding(certificate: Certificate, public_url: str) -> credentials.Branding | None:
+    """Return the community the certificate names in its issuer profile, if it was earned in one, with the
+    absolute URL of its public logo (/communities/<id>/logo) when it has one: the credential's issuer image."""
     community = certificate.community
-    return credentials.Branding(name=community.name) if community is not None else None
+    if community is None:
+        return None
+    logo_url = None
+    if community.logo_filename:
+        logo_url = public_url.rstrip("/") + f"/communities/{community.id}/logo"
+    return credentials.Branding(name=community.name, logo_url=logo_url)
 
 
 def credential(app: Flask, certificate: Certificate) -> dict:
@@ -96,7 +98,7 @@ def credential(app: Flask, certificate: Certificate) -> dict:
         valid_from=certificate.issued_at,
         valid_until=certificate.expires_at,
         status_entry=statuslist.status_entry(public_url, certificate.status_list_id, certificate.status_index),
-        community=branding(certificate),
+        community=branding(certificate, public_url),
     )
     created = _created(certificate.issued_at, record)
     return credentials.sign_proof_set(unsigned, record.private_key, record.verification_method, created)

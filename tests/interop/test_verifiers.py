@@ -7,12 +7,15 @@ run under Node and fetch the status list from it, as a wallet or a verifier site
 from __future__ import annotations
 
 import copy
+import io
 import json
 import urllib.request
 from datetime import timedelta
 
 import pytest
+from PIL import Image
 
+from academy.accounts.communities import store_logo
 from academy.certificates import codes, rdfc
 from tests.conftest import PASSWORD
 from tests.interop.conftest import run_verifier
@@ -29,9 +32,11 @@ def certificate(academy, verifiers):
     from academy.database import utcnow
     from academy.extensions import db
 
-    def _issue(*, revoked: bool = False, years_ago: int = 0) -> dict:
+    def _issue(*, revoked: bool = False, years_ago: int = 0, logo: bool = False) -> dict:
         with academy.app.app_context():
             community = accounts.get_or_create_community("riverside", "Riverside Coalition")
+            if logo:
+                community.logo_filename = store_logo(academy.app.instance_path, _png())
             holder = accounts.create_user(
                 email=f"holder{utcnow().timestamp()}@example.org", name="Priya Patel", password=PASSWORD,
                 sector="law-enforcement", subrole="police", community_id=community.id,
@@ -52,6 +57,12 @@ def certificate(academy, verifiers):
             return json.loads(response.read())
 
     return _issue
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (20, 8), (29, 78, 137)).save(out, "PNG")
+    return out.getvalue()
 
 
 def digital_bazaar(credential: dict, suites=SUITES) -> dict:
@@ -93,6 +104,16 @@ def test_verifier_core_rejects_a_tampered_credential(certificate):
     tampered["credentialSubject"]["achievement"]["name"] = "Advanced investigations"
     result = run_verifier("verifier-core", tampered)
     assert [error["name"] for error in result["errors"]] == ["invalid_signature"]
+
+
+def test_both_verifiers_accept_an_issuer_profile_with_the_communitys_logo(certificate):
+    credential = certificate(logo=True)
+    assert credential["issuer"]["image"]["type"] == "Image"
+    assert credential["issuer"]["image"]["id"].endswith("/logo")
+    result = run_verifier("verifier-core", credential)
+    assert result["errors"] == [] and steps(result)["valid_signature"] is True
+    result = digital_bazaar(credential)
+    assert result["verified"] is True, result["error"]
 
 
 # --- Digital Bazaar's vc with data-integrity and both eddsa cryptosuites ---
