@@ -1,4 +1,5 @@
-"""Idempotent demo data: communities, one user per role, progress, certificates, sessions, coverage."""
+"""Idempotent demo data: communities, one user per role, progress, certificates, sessions, coverage, and a
+trained-organisation rule with one awarded organisation and one that does not meet it."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ USERS = [
 
 # Domains that add demo data, in order; each module has populate(ctx) -> list[str].
 DOMAIN_MODULES = ("academy.courses.demo", "academy.certificates.demo", "academy.sessions.demo",
-                  "academy.coverage.demo")
+                  "academy.coverage.demo", "academy.organisations.demo")
 
 
 def populate() -> list[str]:
