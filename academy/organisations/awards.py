@@ -19,7 +19,7 @@ from academy.accounts.models import Community, User
 from academy.accounts.people import record
 from academy.certificates import codes
 from academy.certificates.models import Certificate
-from academy.certificates.service import insert_in_free_slot
+from academy.certificates.service import CertificateError, insert_in_free_slot
 from academy.database import utcnow
 from academy.extensions import db
 from academy.organisations.models import CredentialRule, Organisation, OrganisationAward
@@ -222,7 +222,13 @@ def award(rule: CredentialRule, organisation: Organisation, *, actor: User,
     new = OrganisationAward(organisation_id=organisation.id, issued_at=now, issued_by_id=actor.id,
                             status_changed_at=now)
     _snapshot(new, rule, now)
-    insert_in_free_slot(new)
+    try:
+        insert_in_free_slot(new)
+    except CertificateError:
+        # Another coordinator's award of the same organisation got in first: the one-current-award index refused.
+        if current_award(organisation) is not None:
+            raise AwardError(_l("This organisation already holds the credential.")) from None
+        raise
     db.session.flush()
     record(actor, "organisation_award.issued", "organisation_award", codes.group(new.code),
            organisation=organisation.id, rule=rule.id)

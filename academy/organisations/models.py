@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint, true
+from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.accounts.models import Community, User
@@ -71,7 +71,13 @@ class OrganisationAward(db.Model):
     """
 
     __tablename__ = "organisation_award"
-    __table_args__ = (UniqueConstraint("status_list_id", "status_index"),)
+    __table_args__ = (
+        UniqueConstraint("status_list_id", "status_index"),
+        # One organisation holds at most one award that is not revoked: the database refuses a second even when
+        # two coordinators award at the same moment on SQLite (PostgreSQL also locks the organisation's row).
+        Index("uq_organisation_award_current", "organisation_id", unique=True,
+              sqlite_where=text("revoked_at IS NULL"), postgresql_where=text("revoked_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)  # canonical, like a certificate code

@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from academy.certificates import codes, credentials
 from academy.certificates import service as certificates
@@ -386,3 +386,39 @@ def test_the_credential_status_agrees_with_credential_in_spanish(client, auth, t
     certificate = db.session.scalar(select(Certificate))
     page = client.get(f"/verify/{codes.group(certificate.code)}", headers=spanish).get_data(as_text=True)
     assert "Válido" in page
+
+
+def test_the_database_refuses_a_second_current_award_of_one_organisation(town):
+    """Two coordinators awarding at the same moment (SQLite takes no row lock): the second insert is refused."""
+    from sqlalchemy.exc import IntegrityError
+
+    town.add(5, holding=True)
+    first = _award(town)
+
+    def another(**fields) -> OrganisationAward:
+        return OrganisationAward(organisation_id=town.organisation.id, rule_id=town.rule.id, sector="law-enforcement",
+                                 course_slug="policing", course_title="Policing", threshold_percent=80,
+                                 valid_until=utcnow() + timedelta(days=90), code=f"DUPLICATE{len(fields)}",
+                                 status_index=first.status_index + 1, **fields)
+
+    db.session.add(another())
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    db.session.add(another(revoked_at=utcnow()))  # a revoked award beside the current one is history: allowed
+    db.session.commit()
+    first.revoked_at = utcnow()
+    db.session.commit()
+    assert awards.award(town.rule, town.organisation, actor=town.coordinator).code != first.code
+
+
+def test_an_award_racing_another_is_told_the_organisation_already_holds_one(app, town, monkeypatch):
+    """The check before the insert saw no award (another request's was not committed yet): the index refuses."""
+    town.add(5, holding=True)
+    _award(town)
+    monkeypatch.setattr(awards, "current_award", lambda organisation, calls=[]: calls.append(1) or (
+        None if len(calls) == 1 else db.session.scalar(select(OrganisationAward))))
+    with app.test_request_context(), pytest.raises(awards.AwardError, match="already holds"):
+        awards.award(town.rule, town.organisation, actor=town.coordinator)
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(OrganisationAward)) == 1
