@@ -135,6 +135,8 @@ class Server:
 
     def __init__(self, url: str, instance: Path, workers: int, limits: str = "memory://"):
         self.port = free_port()
+        # Each run counts its own limits: session ids repeat from one database to the next, and Redis keeps counts.
+        (instance / "config.py").write_text(f"RATELIMIT_KEY_PREFIX = {instance.name!r}\n")
         env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": SECRET, "RATELIMIT_STORAGE_URI": limits,
                "ACADEMY_INSTANCE_PATH": str(instance), "ACADEMY_PUBLIC_URL": f"http://127.0.0.1:{self.port}"}
         self.log = open(instance / "gunicorn.log", "w")  # noqa: SIM115  (closed in stop())
