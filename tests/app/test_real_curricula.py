@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -20,7 +21,10 @@ def app_config():
 
 
 def test_the_shipped_curricula_pass_the_checker_with_no_warnings():
-    assert [str(p) for p in check_curriculum(str(REAL_CURRICULA))] == []
+    # On the day they were last revised: from a year after a resource's verified_on, the checker rightly warns
+    # that it is due for a check, and a fresh clone's tests must not fail on that day.
+    assert [str(p) for p in check_curriculum(str(REAL_CURRICULA), today=dt.date(2026, 12, 6))] == []
+    assert [str(p) for p in check_curriculum(str(REAL_CURRICULA)) if p.severity == "error"] == []
 
 
 def test_the_catalogue_lists_the_foundation_and_all_eight_sector_tracks(client):

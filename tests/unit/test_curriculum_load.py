@@ -165,7 +165,7 @@ def test_errors_raise_with_every_error_and_warnings_are_kept(tmp_path):
 
 
 def test_word_bounds_warn_and_content_checks_can_be_switched_off(tmp_path):
-    problems = check_curriculum(VALID, word_bounds=(15, 60))
+    problems = check_curriculum(VALID, word_bounds=(15, 60), today=TODAY)
     assert [(Path(p.path).name, p.line, p.message, p.severity) for p in problems] == [
         ("01-what-is-trafficking.md", 1, "the lesson has 64 words; aim for 15 to 60", "warning"),
         ("02-signs.md", 1, "the lesson has 13 words; aim for 15 to 60", "warning"),
