@@ -144,7 +144,7 @@ def report_page():
     if request.args.get("with_community") or request.args.get("with_period"):
         other = _report(request.args.get("with_community") or main.community["slug"],
                         request.args.get("with_period") or str(main.period))
-    return render_template("coverage/report.html", r=main, other=other, method=report.METHOD,
+    return render_template("coverage/report.html", r=main, other=other, method=_(report.METHOD),
                            communities=access.visible_communities(current_user),
                            periods=access.period_choices(main.period), kinds=report.KIND_ORDER)
 

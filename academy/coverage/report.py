@@ -198,7 +198,12 @@ def answers(report: Report, w: Words = ENGLISH) -> list[Indicator]:
     ]
 
 
-METHOD = (
+def N_(text: str) -> str:
+    """Mark a message for pybabel extraction without translating it here (Babel's default `N_` keyword)."""
+    return text
+
+
+METHOD = N_(
     "Trained: holds a certificate of a course of the sector, not revoked, issued before the end of the half-year "
     "and not expired then; a person counts once per sector and once in the total. Knowledge gain: people who "
     "took a course's pre-test (before the first lesson, never graded) and then its quiz; the average share of "
@@ -207,6 +212,6 @@ METHOD = (
     "meeting counts as between sectors when people of two or more sectors checked in. Feedback: anonymous "
     "forms; averages of 1 to 5. Small numbers: a count of 1 to 4 people is shown as \"fewer than 5\", and no "
     "average of fewer than 5 people is shown."
-)
+)  # English in the CSV and JSON exports; gettext(METHOD) in the HTML and PDF
 FEWER_THAN_5 = FEWER
 KIND_ORDER = (TRAINING, *ENGAGEMENT, MEETING)

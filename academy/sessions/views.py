@@ -25,7 +25,7 @@ from academy.sessions.models import TrainingSession
 
 @bp.app_context_processor
 def _home_helpers() -> dict:
-    return {"sessions_next_for": service.next_sessions}
+    return {"sessions_next_for": service.next_sessions, "checked_in_text": display.checked_in_text}
 
 
 def _communities() -> list[Community]:

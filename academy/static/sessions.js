@@ -27,7 +27,8 @@
     function apply(data) {
       if (img.getAttribute("src") !== data.qr) { img.setAttribute("src", data.qr); }
       code.textContent = group(data.code);
-      if (count.textContent !== String(data.count)) { count.textContent = String(data.count); }
+      // The server words the count (plural and number format of the page's language); never parsed as HTML.
+      if (data.checked_in_text && count.textContent !== data.checked_in_text) { count.textContent = data.checked_in_text; }
       left = data.seconds_left;
       syncedAt = Date.now();
       message.textContent = data.message || "";

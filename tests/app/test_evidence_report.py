@@ -154,7 +154,7 @@ def test_report_pdf_renders_pages_with_charts(login, client, town, person, cert,
         pytest.skip("pdftotext and pdftoppm (poppler-utils) are not installed")
     text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True,  # noqa: S603  (our own PDF)
                           check=True).stdout
-    assert "Town A: bi-annual report" in text and "Method" in text
+    assert "Bi-annual report: Town A" in text and "Method" in text
     assert "fewer than 5" in text  # the one schools person
     subprocess.run([pdftoppm, "-r", "50", "-png", str(pdf), str(tmp_path / "page")], check=True)  # noqa: S603
     assert len(list(tmp_path.glob("page-*.png"))) >= 2
@@ -171,3 +171,31 @@ def test_compare_two_periods_on_one_page(login, client, town):
 def test_compare_refuses_a_community_not_theirs(login, client, town):
     login("coordinator", coordinates=[town["a"]])
     assert client.get("/coverage/report?community=town-a&with_community=town-b").status_code == 403
+
+
+def test_report_pdf_speaks_the_readers_language(login, client, town, person, cert, tmp_path):
+    a = town["a"]
+    for _ in range(6):
+        cert(person(a), issued=at(2026, 2, 1), community=a)
+    user = login("coordinator", coordinates=[a])
+    user.locale = "es"
+    db.session.commit()
+    response = client.get("/coverage/report.pdf?community=town-a&period=2026H1")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    pdftotext = shutil.which("pdftotext")
+    if pdftotext is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(response.data)
+    text = subprocess.run([pdftotext, "-raw", str(pdf), "-"], capture_output=True, text=True,  # noqa: S603
+                          check=True).stdout
+    text = " ".join(text.split())
+    for spanish in ("Informe semestral: Town A, 2026H1", "De enero a junio de 2026",
+                    "Las preguntas del programa semilla, respondidas", "Personas formadas por sector, frente a la meta",
+                    "Tendencia y proyección", "Eventos por tipo", "La lista de verificación de la coordinación",
+                    "Sin responder todavía.", "Método", "Formada: tiene un certificado", "página 1"):
+        assert spanish in text, spanish
+    for english in ("bi-annual report", "The seeds' questions", "People trained per sector", "Trend and projection",
+                    "Events by kind", "The coordinator's checklist", "Not answered yet", "Method", "page 1",
+                    "January to June"):
+        assert english not in text, english

@@ -68,7 +68,7 @@ def test_newcomer_scans_the_projected_code_registers_and_appears_on_the_roster(
     shot = screenshot(page, "display")
     url = read_qr(shot)
     assert re.fullmatch(rf"{re.escape(live_server.url)}/checkin/{sid}/[A-Za-z0-9_-]{{24}}", url), url
-    assert page.locator("#display-count").inner_text() == "0"
+    assert page.locator("#display-count").inner_text() == "0 checked in"
     assert run_axe(page) == []
 
     phone = browser.new_context(**{**browser_context_args, "viewport": PHONE})
@@ -90,7 +90,7 @@ def test_newcomer_scans_the_projected_code_registers_and_appears_on_the_roster(
     phone.close()
 
     # The display picks up the new count by itself (sessions.js polls), without a reload.
-    page.wait_for_function("document.getElementById('display-count').textContent === '1'", timeout=8000)
+    page.wait_for_function("document.getElementById('display-count').textContent === '1 checked in'", timeout=8000)
     page.goto(f"{live_server.url}/sessions/{sid}")
     roster = page.locator("table.roster").inner_text()
     assert "Ana Newcomer" in roster and "Scanned QR" in roster
