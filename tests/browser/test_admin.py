@@ -84,7 +84,7 @@ def test_the_lead_sees_sharing_members_and_only_a_count_of_the_others(page, live
     page.goto(f"{url}/organisations/{data['organisation']}")
     main = page.inner_text("main")
     assert "Sam Sharer" in main and "valid" in main
-    assert HIDDEN not in page.content() and "1 of them have not agreed" in main
+    assert HIDDEN not in page.content() and "1 of them has not agreed" in main
     page.set_viewport_size({"width": 1100, "height": 900})
     screenshot(page, "lead-view")
     assert run_axe(page) == []
