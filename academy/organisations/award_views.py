@@ -26,7 +26,7 @@ from academy.certificates import codes
 from academy.certificates.views import sector_label
 from academy.courses.catalog import curriculum
 from academy.extensions import db, limiter
-from academy.organisations import awards, badge, forms, publish
+from academy.organisations import awards, badge, forms, publish, service
 from academy.organisations.models import CredentialRule, Organisation, OrganisationAward
 
 
@@ -79,10 +79,7 @@ def _course_choices() -> list[SelectChoice]:
 
 def _rule_form() -> forms.RuleForm:
     form = forms.RuleForm()
-    communities = (sorted(current_user.coordinated_communities, key=lambda c: c.name)
-                   if current_user.role == "coordinator" else
-                   db.session.scalars(db.select(Community).order_by(Community.name)).all())
-    form.community.choices = [SelectChoice(c.id, c.name) for c in communities]
+    form.community.choices = [SelectChoice(c.id, c.name) for c in service.managed_communities(current_user)]
     form.sector.choices = [SelectChoice("", _("Choose a sector"))] + [
         SelectChoice(s.id, sector_label(s.id)) for s in curriculum().sectors.values() if not s.shared]
     form.course.choices = _course_choices()

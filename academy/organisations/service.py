@@ -54,6 +54,14 @@ class Invited:
     bad: list[str] = field(default_factory=list)
 
 
+def managed_communities(user: User) -> list[Community]:
+    """The communities whose organisations and credential rules the user manages, by name: a coordinator's own,
+    every community for an admin."""
+    if user.role == "coordinator":
+        return sorted(user.coordinated_communities, key=lambda c: c.name)
+    return list(db.session.scalars(select(Community).order_by(Community.name)))
+
+
 def create_organisation(community: Community, name: str, sector: str | None, *, actor: User) -> Organisation:
     name = (name or "").strip()
     if not name:

@@ -58,10 +58,7 @@ def _managed(organisation_id: int) -> Organisation:
 
 def _new_form() -> forms.OrganisationForm:
     form = forms.OrganisationForm()
-    communities = (sorted(current_user.coordinated_communities, key=lambda c: c.name)
-                   if current_user.role == "coordinator" else
-                   db.session.scalars(db.select(Community).order_by(Community.name)).all())
-    form.community.choices = [SelectChoice(c.id, c.name) for c in communities]
+    form.community.choices = [SelectChoice(c.id, c.name) for c in service.managed_communities(current_user)]
     form.sector.choices = [SelectChoice("", _("No particular sector"))] + [
         SelectChoice(s.id, s.label) for s in curriculum().sectors.values() if not s.shared]
     return form
