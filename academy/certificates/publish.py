@@ -166,9 +166,7 @@ def signed_status_list(
         bits.set(index, True)
     # Deterministic (the same bytes from every worker) yet never in the future, even for a clock-skewed row.
     valid_from = credentials.format_datetime(min(max(changed or record.created, record.created), utcnow()))
-    unsigned = statuslist.build_status_list_credential(
-        app.config["ACADEMY_PUBLIC_URL"], 0, bits.encode(), record.did, valid_from, purpose=purpose, list_url=list_url
-    )
+    unsigned = statuslist.status_list_credential_at(list_url, bits.encode(), record.did, valid_from, purpose)
     signed = credentials.sign_proof_set(unsigned, record.private_key, record.verification_method, valid_from)
     with _LOCK:
         _STATUS_CACHE[list_url] = (cache_key, signed)

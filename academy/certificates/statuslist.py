@@ -157,19 +157,18 @@ def status_entry(public_url: str, list_id: str | int, index: int) -> dict:
 
 
 def build_status_list_credential(
-    public_url: str,
-    list_id: str | int,
-    encoded: str,
-    issuer_did: str,
-    valid_from: str,
-    *,
-    purpose: str = "revocation",
-    list_url: str | None = None,
+    public_url: str, list_id: str | int, encoded: str, issuer_did: str, valid_from: str
 ) -> dict:
-    """Return the unsigned BitstringStatusListCredential of a list (a certificate list unless list_url is given)."""
+    """Return the unsigned BitstringStatusListCredential of a certificate revocation list."""
+    return status_list_credential_at(status_list_url(public_url, list_id), encoded, issuer_did, valid_from)
+
+
+def status_list_credential_at(
+    url: str, encoded: str, issuer_did: str, valid_from: str, purpose: str = "revocation"
+) -> dict:
+    """Return the unsigned BitstringStatusListCredential of the list published at url, for a status purpose."""
     if purpose not in PURPOSES:
         raise ValueError(f"unsupported status purpose {purpose!r}")
-    url = list_url or status_list_url(public_url, list_id)
     return {
         "@context": [CONTEXT_V2],
         "id": url,

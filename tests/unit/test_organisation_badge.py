@@ -8,7 +8,7 @@ import pytest
 
 from academy.certificates import codes, keys
 from academy.certificates.credentials import check_status, sign_proof_set, verify
-from academy.certificates.statuslist import StatusList, build_status_list_credential
+from academy.certificates.statuslist import StatusList, status_list_credential_at
 from academy.organisations.badge import TrainedOrganisation, build_organisation_badge, status_list_url
 
 URL = "https://academy.example"
@@ -61,8 +61,7 @@ def test_each_list_is_checked_for_its_own_purpose(purpose, set_word):
     lists = {}
     for name in ("revocation", "suspension"):
         encoded = bits.encode() if name == purpose else StatusList().encode()
-        unsigned = build_status_list_credential(URL, 1, encoded, record.did, CREATED, purpose=name,
-                                                list_url=status_list_url(URL, name, 1))
+        unsigned = status_list_credential_at(status_list_url(URL, name, 1), encoded, record.did, CREATED, name)
         lists[name] = sign_proof_set(unsigned, record.private_key, record.verification_method, CREATED)
     other = "suspension" if purpose == "revocation" else "revocation"
     assert check_status(signed, lists[purpose], purpose=purpose) == set_word
