@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, and_, event, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from academy.database import UTCDateTime, utcnow
@@ -64,6 +64,12 @@ class Certificate(db.Model):
     def status(self, now: datetime | None = None) -> str:
         """Return valid, expired, revoked or superseded."""
         return status_of(self.revoked_at, self.superseded_by_id, self.expires_at, now or utcnow())
+
+
+def valid_at(now: datetime):
+    """SQL condition: the certificate is "valid" at `now` as status_of says (not revoked, replaced or expired)."""
+    return and_(Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None),
+                or_(Certificate.expires_at.is_(None), Certificate.expires_at > now))
 
 
 def status_of(

@@ -13,17 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from academy.accounts.models import Community, User
 from academy.accounts.people import record
 from academy.certificates import codes
-from academy.certificates.models import Certificate
 from academy.certificates.service import CertificateError, insert_in_free_slot
 from academy.database import utcnow
 from academy.extensions import db
 from academy.organisations.models import CredentialRule, Organisation, OrganisationAward
-from academy.organisations.service import SMALLEST_SHOWN
+from academy.organisations.service import SMALLEST_SHOWN, member_counts
 
 log = logging.getLogger(__name__)
 
@@ -125,28 +124,6 @@ def rules_in(community_ids: set[int] | None) -> list[CredentialRule]:
 # --- evaluation ---------------------------------------------------------------------------------------------
 
 
-def _active_members():
-    return (User.deleted_at.is_(None)) & (User.deactivated_at.is_(None))
-
-
-def _counts(rule: CredentialRule, organisation_ids: list[int], now: datetime) -> tuple[dict, dict]:
-    """Members and members holding a current certificate of the rule's course, per organisation (two queries)."""
-    if not organisation_ids:
-        return {}, {}
-    members = dict(db.session.execute(
-        select(User.organisation_id, func.count(User.id))
-        .where(User.organisation_id.in_(organisation_ids), _active_members()).group_by(User.organisation_id)).all())
-    holders = dict(db.session.execute(
-        select(User.organisation_id, func.count(func.distinct(Certificate.user_id)))
-        .join(User, User.id == Certificate.user_id)
-        .where(User.organisation_id.in_(organisation_ids), _active_members(),
-               Certificate.course_slug == rule.course_slug, Certificate.revoked_at.is_(None),
-               Certificate.superseded_by_id.is_(None),
-               Certificate.expires_at.is_(None) | (Certificate.expires_at > now))
-        .group_by(User.organisation_id)).all())
-    return members, holders
-
-
 def holds(rule: CredentialRule, members: int, holders: int) -> bool:
     """Tell whether counts meet a rule: enough members, and the share of holders at or above the threshold."""
     return rule.active and members >= max(rule.min_members, SMALLEST_SHOWN) and \
@@ -163,7 +140,7 @@ def evaluate(rule: CredentialRule, organisations: list[Organisation] | None = No
              now: datetime | None = None) -> list[Evaluation]:
     """Evaluate the rule for the organisations of its community and sector (or the ones given)."""
     organisations = organisations_under(rule) if organisations is None else organisations
-    members, holders = _counts(rule, [o.id for o in organisations], now or utcnow())
+    members, holders = member_counts([o.id for o in organisations], now or utcnow(), rule.course_slug)
     return [Evaluation(o, members.get(o.id, 0), holders.get(o.id, 0),
                        holds(rule, members.get(o.id, 0), holders.get(o.id, 0))) for o in organisations]
 

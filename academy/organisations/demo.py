@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from academy.accounts.models import User
-from academy.certificates.models import Certificate
+from academy.certificates.models import Certificate, valid_at
 from academy.database import utcnow
 from academy.extensions import db
 from academy.organisations import awards
@@ -30,8 +30,7 @@ def _people(community_id: int) -> tuple[list[User], list[User]]:
         .order_by(User.id)))
     holding = set(db.session.scalars(select(Certificate.user_id).where(
         Certificate.user_id.in_([p.id for p in people]), Certificate.course_slug == COURSE,
-        Certificate.revoked_at.is_(None), Certificate.superseded_by_id.is_(None),
-        Certificate.expires_at.is_(None) | (Certificate.expires_at > now))))
+        valid_at(now))))
     return [p for p in people if p.id in holding], [p for p in people if p.id not in holding]
 
 
